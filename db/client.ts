@@ -1,0 +1,83 @@
+// One database handle for both drivers: embedded PGlite when no DATABASE_URL is set, postgres.js otherwise.
+// The driver that is not used is never loaded (dynamic import).
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as tables from './tables/index.js'
+
+export type Tables = typeof tables
+export type Db = PgDatabase<PgQueryResultHKT, Tables>
+/** A transaction has the same query surface as the database; repositories accept either. */
+export type DbOrTx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'selectDistinct'>
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined
+  /** PGlite data directory, or `memory://` for a throwaway database. */
+  pgliteDir?: string
+  /** A PGlite data directory image (from `dumpDataDir`) to start from: tests use a migrated template. */
+  pgliteImage?: Blob
+  /** Called with every SQL statement: tests count statements to prove there is no N+1. */
+  onQuery?: (sql: string) => void
+  poolSize?: number
+}
+
+export interface DatabaseHandle {
+  db: Db
+  driver: 'pglite' | 'postgres'
+  /** Runs `fn` on one dedicated connection (advisory session locks need the same connection throughout). */
+  withConnection: <T>(fn: (query: (text: string) => Promise<unknown[]>) => Promise<T>) => Promise<T>
+  close: () => Promise<void>
+}
+
+export async function createDatabase (options: DatabaseOptions): Promise<DatabaseHandle> {
+  const logger = options.onQuery ? { logQuery: (sql: string) => options.onQuery?.(sql) } : false
+  if (options.databaseUrl) {
+    const { default: postgres } = await import('postgres')
+    const { drizzle } = await import('drizzle-orm/postgres-js')
+    const client = postgres(options.databaseUrl, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      idle_timeout: 60,
+      connection: { application_name: 'ketamine-content-api' }
+    })
+    const db = drizzle({ client, schema: tables, casing: 'snake_case', logger }) as unknown as Db
+    return {
+      db,
+      driver: 'postgres',
+      async withConnection (fn) {
+        const reserved = await client.reserve()
+        try {
+          return await fn(async (text) => [...await reserved.unsafe(text)])
+        } finally {
+          reserved.release()
+        }
+      },
+      close: () => client.end({ timeout: 5 })
+    }
+  }
+
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const dataDir = options.pgliteDir ?? 'memory://'
+  if (!dataDir.startsWith('memory://')) {
+    // PGlite creates its data directory without `recursive`: a fresh clone has no ./data yet.
+    await mkdir(dirname(resolve(dataDir)), { recursive: true })
+  }
+  const client = new PGlite(dataDir, options.pgliteImage ? { loadDataDir: options.pgliteImage } : {})
+  await client.waitReady
+  const db = drizzle({ client, schema: tables, casing: 'snake_case', logger }) as unknown as Db
+  return {
+    db,
+    driver: 'pglite',
+    // PGlite is a single connection: every call already runs on "the same connection".
+    withConnection: (fn) => fn(async (text) => (await client.query(text)).rows),
+    close: () => client.close()
+  }
+}
+
+/** `execute()` answers an array with postgres.js and `{ rows }` with PGlite. */
+export function rowsOf<T> (result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[]
+  return ((result as { rows?: T[] }).rows ?? [])
+}

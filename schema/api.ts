@@ -1,0 +1,155 @@
+// Shapes of what the REST API answers. Each route declares these for every status, so Fastify serializes
+// exactly what is declared (nothing else leaks) and the OpenAPI document is complete.
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type EntityType } from './common.js'
+import { CommonDocumentProperties, ReviewerSchema, TypeFieldSchemas } from './entity.js'
+
+export const REVIEW_STATUSES = ['unreviewed', 'current', 'due', 'overdue'] as const
+
+export const ProblemSchema = Type.Object({
+  type: Type.String({ description: 'URI reference naming the problem' }),
+  title: Type.String(),
+  status: Type.Integer({ minimum: 400, maximum: 599 }),
+  detail: Type.String(),
+  code: Type.String({ pattern: '^KCA_ERR_[A-Z_]+$' }),
+  requestId: Type.String(),
+  instance: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ parameter: Type.String(), message: Type.String() }), { description: 'one entry per invalid parameter' }))
+}, { $id: 'Problem', description: 'RFC 9457 problem details' })
+export type Problem = Static<typeof ProblemSchema>
+
+export const LinkOutSchema = Type.Object({
+  type: EntityTypeSchema,
+  slug: SlugSchema,
+  title: Type.String(),
+  url: Type.String({ description: 'path of the linked entity in this API' })
+})
+
+export const ReviewOutSchema = Type.Object({
+  reviewStatus: StringEnum(REVIEW_STATUSES, { description: 'unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue' }),
+  reviewedBy: Type.Optional(Type.Array(ReviewerSchema)),
+  lastReviewed: Type.Optional(IsoDateSchema),
+  nextReviewDue: Type.Optional(IsoDateSchema)
+})
+
+export const MetaSchema = Type.Object({
+  release: Type.Integer({ description: 'the release this answer was read from' }),
+  requestedLocale: LocaleSchema,
+  localeFallback: Type.Boolean({ description: 'true when some content was not available in the requested locale and is in English' }),
+  attribution: Type.String({ description: 'text a partner must show next to the content' }),
+  license: Type.String(),
+  licenseUrl: Type.String(),
+  disclaimer: Type.String({ description: 'medical disclaimer, in the requested locale' })
+})
+
+/** A linked entity as it appears under `include=`: enough to render a list item. */
+export const EntityCardSchema = Type.Object({
+  type: EntityTypeSchema,
+  slug: SlugSchema,
+  locale: LocaleSchema,
+  title: Type.String(),
+  summary: Type.String(),
+  url: Type.String(),
+  evidenceStatus: Type.Optional(TypeFieldSchemas.condition.properties.evidenceStatus),
+  category: Type.Optional(Type.String()),
+  severity: Type.Optional(TypeFieldSchemas.risk.properties.severity),
+  frequency: Type.Optional(TypeFieldSchemas.risk.properties.frequency),
+  level: Type.Optional(TypeFieldSchemas.mechanism.properties.level)
+})
+
+const { slug: _slug, locale: _locale, related: _related, review: _review, ...commonOut } = CommonDocumentProperties
+
+const optional = (properties: Record<string, TSchema>) =>
+  Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, Type.Optional(schema)]))
+
+export const INCLUDABLE = ['topics', 'conditions', 'risks', 'mechanisms'] as const
+
+/** Fields a client may pick with `fields=`; identity (type, slug, locale) is always sent. */
+export function selectableFields (type: EntityType): string[] {
+  return [...Object.keys(commonOut), ...Object.keys(TypeFieldSchemas[type].properties), 'related', 'review',
+    'version', 'contentHash', 'publishedAt', 'changeNote', 'release', 'url', 'availableLocales']
+}
+
+export function entitySchema (type: EntityType) {
+  return Type.Object({
+    type: Type.Literal(type),
+    slug: SlugSchema,
+    locale: LocaleSchema,
+    ...optional(commonOut),
+    ...optional(TypeFieldSchemas[type].properties),
+    related: Type.Optional(Type.Array(LinkOutSchema)),
+    review: Type.Optional(ReviewOutSchema),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    contentHash: Type.Optional(Type.String({ description: 'sha256 of the canonical JSON of the published document' })),
+    publishedAt: Type.Optional(DateTimeSchema),
+    changeNote: Type.Optional(Type.String()),
+    release: Type.Optional(Type.Integer({ description: 'the release that introduced this version' })),
+    url: Type.Optional(Type.String()),
+    availableLocales: Type.Optional(Type.Array(LocaleSchema)),
+    ...Object.fromEntries(INCLUDABLE.map((name) => [name, Type.Optional(Type.Array(EntityCardSchema))]))
+  }, { description: `a ${type} in one locale` })
+}
+
+export function entityResponseSchema (type: EntityType) {
+  const entity = entitySchema(type)
+  return Type.Object({ ...entity.properties, meta: MetaSchema }, { description: `a ${type} in one locale, with the attribution to show` })
+}
+
+export function listResponseSchema (type: EntityType) {
+  return Type.Object({
+    items: Type.Array(entitySchema(type)),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last page' }),
+    meta: MetaSchema
+  })
+}
+
+export const VersionSummarySchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  state: StringEnum(['published', 'withdrawn'] as const),
+  publishedAt: DateTimeSchema,
+  changeNote: Type.String(),
+  contentHash: Type.String(),
+  release: Type.Integer()
+})
+
+export const VersionListSchema = Type.Object({
+  type: EntityTypeSchema,
+  slug: SlugSchema,
+  locale: LocaleSchema,
+  items: Type.Array(VersionSummarySchema)
+})
+
+const csv = (description: string) => Type.String({ maxLength: 500, pattern: '^[A-Za-z,]*$', description })
+
+export const CommonReadQuerySchema = {
+  locale: Type.Optional(LocaleSchema),
+  release: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'read as of this release' })),
+  fields: Type.Optional(csv('comma-separated fields to return; type, slug and locale are always included')),
+  include: Type.Optional(csv(`comma-separated related entities to embed: ${INCLUDABLE.join(', ')}`))
+}
+
+export const ListQueryBaseSchema = {
+  ...CommonReadQuerySchema,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
+  sort: Type.Optional(StringEnum(['slug', '-slug', 'title', '-title', 'publishedAt', '-publishedAt'] as const, { default: 'slug' })),
+  audience: Type.Optional(CommonDocumentProperties.audience)
+}
+
+/** Filters per type, from a fixed allow-list: nothing else can be filtered on. */
+export const ListFilterSchemas = {
+  condition: { evidenceStatus: Type.Optional(TypeFieldSchemas.condition.properties.evidenceStatus) },
+  risk: {
+    category: Type.Optional(TypeFieldSchemas.risk.properties.category),
+    severity: Type.Optional(TypeFieldSchemas.risk.properties.severity),
+    frequency: Type.Optional(TypeFieldSchemas.risk.properties.frequency),
+    condition: Type.Optional(SlugSchema)
+  },
+  mechanism: {
+    level: Type.Optional(TypeFieldSchemas.mechanism.properties.level),
+    condition: Type.Optional(SlugSchema)
+  },
+  topic: { category: Type.Optional(TypeFieldSchemas.topic.properties.category) }
+} as const
+
+export const SlugParamsSchema = Type.Object({ slug: SlugSchema }, { additionalProperties: false })

@@ -1,0 +1,44 @@
+// npm run content:check [-- --diff] — validate every content file and report reading grades; with --diff,
+// also say what a publish would change against the database's current release. Never writes anything.
+import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../content/corpus.js'
+import { publishCorpus } from '../content/publish.js'
+import { migrateDatabase } from '../../db/migrate.js'
+import { configOrExit, DEFAULT_SEEDS_DIR, openDatabase, parseCliArgs, printProblems } from './shared.js'
+
+const args = parseCliArgs({ diff: { type: 'boolean' }, seeds: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } })
+const corpus = await loadCorpus(args.seeds ?? DEFAULT_SEEDS_DIR)
+
+if (!args.quiet) {
+  process.stdout.write(`Reading grade (patient target: grade ${PATIENT_READING_GRADE_TARGET} or below for the summary and overview)\n`)
+  for (const row of corpus.readingReport) {
+    const flag = row.aboveTarget ? '  ABOVE TARGET' : ''
+    process.stdout.write(`  ${row.type}/${row.slug} (${row.locale}, ${row.audience}): whole ${row.grade}, summary ${row.summaryGrade}, overview ${row.overviewGrade ?? '-'}${flag}\n`)
+  }
+  const above = corpus.readingReport.filter((row) => row.aboveTarget)
+  process.stdout.write(`${above.length} patient entit${above.length === 1 ? 'y' : 'ies'} above the target${above.length ? `: ${above.map((row) => `${row.type}/${row.slug} (${row.locale})`).join(', ')}` : ''}\n`)
+}
+
+if (corpus.problems.length > 0) {
+  printProblems(corpus.problems)
+  process.exit(1)
+}
+const published = corpus.entities.filter((entity) => entity.status === 'published').length
+process.stdout.write(`content is valid: ${corpus.entities.length} files (${published} published, ${corpus.entities.length - published} draft), ${corpus.sources.length} sources\n`)
+
+if (args.diff) {
+  const config = configOrExit()
+  const database = await openDatabase(config)
+  try {
+    await migrateDatabase(database)
+    const plan = await publishCorpus(database.db, corpus, { dryRun: true })
+    process.stdout.write(`Against release ${plan.baseRelease ?? '(none)'}:\n`)
+    if (plan.changes.length === 0 && plan.drafts.length === 0) process.stdout.write('  no changes\n')
+    for (const change of plan.changes) {
+      const fields = change.changedFields.length > 0 ? `: ${change.changedFields.join(', ')}` : ''
+      process.stdout.write(`  ${change.action.padEnd(9)} ${change.type}/${change.slug} (${change.locale}) → version ${change.version}${fields}\n`)
+    }
+    for (const draft of plan.drafts) process.stdout.write(`  draft     ${draft.type}/${draft.slug} (${draft.locale}) saved as a draft, not published\n`)
+  } finally {
+    await database.close()
+  }
+}

@@ -1,0 +1,27 @@
+// The only place that reads process.env: every setting is validated by schema/env.ts before anything starts.
+import { Ajv } from 'ajv'
+import { EnvSchema, type Env } from '../schema/env.js'
+import { jsonPointerToPath } from './content/validation.js'
+
+export type Config = Env
+
+export class ConfigError extends Error {}
+
+const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false }).compile(EnvSchema)
+
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const candidate: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') candidate[key] = value
+  }
+  if (!validate(candidate)) {
+    const problems = (validate.errors ?? []).map((error) => {
+      const name = jsonPointerToPath(error.instancePath) || String((error.params as { missingProperty?: string }).missingProperty ?? '')
+      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues
+      return `${name}=${JSON.stringify(env[name] ?? '')} ${allowed ? `must be one of ${allowed.join(', ')}` : error.message ?? 'is invalid'}`
+    })
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
+  }
+  return candidate as Config
+}

@@ -1,0 +1,53 @@
+// The error registry: every error the service raises on purpose has a KCA_ERR_* code and an HTTP status.
+// REST answers them as application/problem+json (RFC 9457); GraphQL as `extensions.code`.
+import createError from '@fastify/error'
+import type { ContentProblem } from './content/corpus.js'
+
+export const NotFoundError = createError<[string]>('KCA_ERR_NOT_FOUND', '%s', 404)
+export const GoneError = createError<[string]>('KCA_ERR_GONE', '%s', 410)
+export const BadRequestError = createError<[string]>('KCA_ERR_BAD_REQUEST', '%s', 400)
+export const InvalidCursorError = createError('KCA_ERR_INVALID_CURSOR', 'cursor is not one this API issued, or it belongs to another list; start again without it', 400)
+export const ReleaseNotFoundError = createError<[number]>('KCA_ERR_RELEASE_NOT_FOUND', 'release %s does not exist', 404)
+export const NoReleaseError = createError('KCA_ERR_NO_RELEASE', 'no content has been published yet', 503)
+export const UnavailableError = createError('KCA_ERR_UNAVAILABLE', 'the service is temporarily unavailable; retry shortly', 503)
+export const ContentConflictError = createError<[string]>('KCA_ERR_CONTENT_CONFLICT', '%s', 409)
+
+export class ContentInvalidError extends Error {
+  readonly code = 'KCA_ERR_CONTENT_INVALID'
+  constructor (readonly problems: ContentProblem[]) {
+    super(`content is invalid: ${problems.length} problem(s); nothing was published`)
+  }
+}
+
+/** Codes for errors Fastify itself raises on client mistakes, so clients see one vocabulary. */
+export const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_VALIDATION: 'KCA_ERR_VALIDATION',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'KCA_ERR_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'KCA_ERR_BODY_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'KCA_ERR_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'KCA_ERR_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'KCA_ERR_BAD_REQUEST',
+  FST_ERR_BAD_URL: 'KCA_ERR_BAD_REQUEST',
+  FST_ERR_ASYNC_CONSTRAINT: 'KCA_ERR_BAD_REQUEST'
+}
+
+export const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable'
+}
+
+export function problemType (code: string): string {
+  return `/docs/errors#${code}`
+}

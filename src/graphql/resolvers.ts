@@ -1,0 +1,113 @@
+// Thin resolvers over the release snapshot. Relations go through Mercurius loaders, which receive the whole
+// batch of parents at once and answer in the same order; versions are fetched with one SQL statement per batch.
+import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius'
+import { ENTITY_TYPES, PAGE_LIMIT_MAX, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
+import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
+import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, type Sort } from '../delivery/representation.js'
+import { BadRequestError } from '../errors.js'
+import type { ContentRepository } from '../repositories/content-repository.js'
+
+export interface EntityNode extends Record<string, unknown> {
+  type: EntityType
+  slug: string
+  entityId: number
+  localeFallback: boolean
+  snapshot: ReleaseSnapshot
+  requestedLocale: Locale
+}
+
+const TYPE_NAMES: Record<EntityType, string> = { topic: 'Topic', condition: 'Condition', risk: 'Risk', mechanism: 'Mechanism' }
+
+export function toNode (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, requestedLocale: Locale): EntityNode {
+  const rendered = renderEntity(snapshot, resolved, { fields: null, include: [], locale: requestedLocale })
+  return {
+    ...rendered,
+    type: resolved.entity.document.type,
+    slug: resolved.entity.document.slug,
+    entityId: resolved.entity.entityId,
+    localeFallback: resolved.fallback,
+    snapshot,
+    requestedLocale
+  }
+}
+
+function relatedNodes (node: EntityNode, targetType?: EntityType): EntityNode[] {
+  return node.snapshot.related(node.type, node.slug, targetType)
+    .map((link) => node.snapshot.find(link.type, link.slug, node.requestedLocale))
+    .filter((resolved): resolved is ResolvedEntity => resolved !== null)
+    .map((resolved) => toNode(node.snapshot, resolved, node.requestedLocale))
+}
+
+const SORTS: Record<string, Sort> = { slug: 'slug', slug_desc: '-slug', title: 'title', title_desc: '-title', publishedAt: 'publishedAt', publishedAt_desc: '-publishedAt' }
+
+interface ConnectionArgs { first?: number | null, after?: string | null, filter?: Record<string, string | null> | null, sort?: string | null, locale?: Locale | null, release?: number | null }
+interface SingleArgs { slug: string, locale?: Locale | null, release?: number | null }
+
+export function createResolvers (): IResolvers {
+  const query: Record<string, unknown> = {
+    attribution: (_root: unknown, args: { locale?: Locale | null }) => ({
+      text: ATTRIBUTION, license: LICENSE.name, licenseUrl: LICENSE.url, disclaimer: DISCLAIMERS[args.locale ?? 'en']
+    })
+  }
+  for (const type of ENTITY_TYPES) {
+    query[type] = async (_root: unknown, args: SingleArgs, context: MercuriusContext) => {
+      const snapshot = await context.app.releases.snapshot(args.release ?? undefined)
+      const locale = args.locale ?? 'en'
+      const resolved = snapshot.find(type, args.slug, locale)
+      return resolved ? toNode(snapshot, resolved, locale) : null
+    }
+    query[TYPE_PLURALS[type]] = async (_root: unknown, args: ConnectionArgs, context: MercuriusContext) => {
+      const first = args.first ?? 25
+      if (!Number.isInteger(first) || first < 1 || first > PAGE_LIMIT_MAX) throw new BadRequestError(`first: must be an integer from 1 to ${PAGE_LIMIT_MAX}`)
+      if (args.release !== undefined && args.release !== null && args.release < 1) throw new BadRequestError('release: must be a positive integer')
+      const snapshot = await context.app.releases.snapshot(args.release ?? undefined)
+      const locale = args.locale ?? 'en'
+      const filters = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value !== null && value !== undefined)) as Record<string, string>
+      const page = listEntities(snapshot, type, { locale, limit: first, cursor: args.after ?? undefined, sort: SORTS[args.sort ?? 'slug'] ?? 'slug', filters })
+      const nodes = page.items.map((item) => toNode(snapshot, item, locale))
+      return {
+        nodes,
+        edges: nodes.map((node, index) => ({ node, cursor: index === nodes.length - 1 && page.nextCursor ? page.nextCursor : cursorFor(node) })),
+        pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor }
+      }
+    }
+  }
+  return {
+    Query: query,
+    Entity: { resolveType: (node: EntityNode) => TYPE_NAMES[node.type] }
+  } as unknown as IResolvers
+}
+
+/** Every edge gets the cursor of its own position, so a client can resume from any item. */
+function cursorFor (node: EntityNode): string {
+  return Buffer.from(JSON.stringify({ edge: `${node.type}/${node.slug}` })).toString('base64url')
+}
+
+export function createLoaders (repository: ContentRepository): MercuriusLoaders {
+  const loaders: Record<string, Record<string, unknown>> = {}
+  const relationFields: Record<EntityType, Array<[string, EntityType | undefined]>> = {
+    condition: [['risks', 'risk'], ['mechanisms', 'mechanism'], ['topics', 'topic'], ['related', undefined]],
+    risk: [['conditions', 'condition'], ['mechanisms', 'mechanism'], ['topics', 'topic'], ['related', undefined]],
+    mechanism: [['conditions', 'condition'], ['risks', 'risk'], ['topics', 'topic'], ['related', undefined]],
+    topic: [['conditions', 'condition'], ['risks', 'risk'], ['mechanisms', 'mechanism'], ['topics', 'topic'], ['related', undefined]]
+  }
+  for (const type of ENTITY_TYPES) {
+    const fields: Record<string, unknown> = {}
+    for (const [field, targetType] of relationFields[type]) {
+      fields[field] = async (queries: Array<{ obj: EntityNode }>) => queries.map(({ obj }) => relatedNodes(obj, targetType))
+    }
+    fields.versions = async (queries: Array<{ obj: EntityNode }>) => {
+      const history = await repository.listVersionsOfEntities([...new Set(queries.map(({ obj }) => obj.entityId))])
+      return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map((version) => ({
+        version: version.version,
+        state: version.state,
+        publishedAt: version.publishedAt.toISOString(),
+        changeNote: version.changeNote,
+        contentHash: version.contentHash,
+        release: version.releaseNumber
+      })))
+    }
+    loaders[TYPE_NAMES[type]] = fields
+  }
+  return loaders as MercuriusLoaders
+}

@@ -1,0 +1,45 @@
+// Our content services as decorators: the repository, and the release store that serves reads from memory.
+// On an empty database the seeds are published first, so a fresh clone answers with real content.
+import { fileURLToPath } from 'node:url'
+import fp from 'fastify-plugin'
+import { createContentRepository, type ContentRepository } from '../../repositories/content-repository.js'
+import { ReleaseStore } from '../../delivery/release-store.js'
+import { loadCorpus } from '../../content/corpus.js'
+import { publishCorpus } from '../../content/publish.js'
+import { ContentInvalidError } from '../../errors.js'
+import { gitCommit } from '../../content/git.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    contentRepository: ContentRepository
+    releases: ReleaseStore
+  }
+}
+
+export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../../seeds', import.meta.url))
+
+export interface ContentPluginOptions {
+  seedsDir?: string | undefined
+  /** Publish the seeds when the database has no release yet (default true). */
+  publishOnEmpty?: boolean | undefined
+}
+
+export default fp<ContentPluginOptions>(async (app, options) => {
+  const repository = createContentRepository(app.database.db)
+  const releases = new ReleaseStore(repository)
+  app.decorate('contentRepository', repository)
+  app.decorate('releases', releases)
+
+  if (options.publishOnEmpty !== false && await repository.latestReleaseNumber() === null) {
+    const seedsDir = options.seedsDir ?? DEFAULT_SEEDS_DIR
+    const corpus = await loadCorpus(seedsDir)
+    if (corpus.problems.length > 0) {
+      for (const problem of corpus.problems) app.log.error(problem, 'content problem')
+      throw new ContentInvalidError(corpus.problems)
+    }
+    const result = await publishCorpus(app.database.db, corpus, { changeNote: 'Initial publication of the seed content', sourceCommit: await gitCommit(seedsDir) })
+    app.log.info({ release: result.release, changes: result.changes.length }, 'published the seed content into the empty database')
+  }
+  const release = await releases.refresh()
+  app.log.info({ release }, 'release loaded')
+}, { name: 'content', dependencies: ['database'] })

@@ -1,0 +1,29 @@
+// The database: PGlite or PostgreSQL, migrated to head before the app serves anything.
+import fp from 'fastify-plugin'
+import { createDatabase, type DatabaseHandle } from '../../../db/client.js'
+import { migrateDatabase } from '../../../db/migrate.js'
+import type { Config } from '../../config.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: DatabaseHandle
+  }
+}
+
+export interface DatabasePluginOptions {
+  config: Config
+  /** A database opened by the caller (tests); the caller closes it. */
+  database?: DatabaseHandle | undefined
+}
+
+export default fp<DatabasePluginOptions>(async (app, options) => {
+  const owned = !options.database
+  const database = options.database ?? await createDatabase({
+    databaseUrl: options.config.DATABASE_URL,
+    pgliteDir: options.config.PGLITE_DIR
+  })
+  if (owned) app.addHook('onClose', async () => { await database.close() })
+  await migrateDatabase(database)
+  app.decorate('database', database)
+  app.log.info({ driver: database.driver }, 'database ready')
+}, { name: 'database' })

@@ -1,0 +1,34 @@
+// Fastify options shared by the server and the tests, so tests exercise the production configuration.
+import { randomUUID } from 'node:crypto'
+import type { FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+
+export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): FastifyServerOptions {
+  return {
+    logger: config.LOG_LEVEL === 'silent'
+      ? false
+      : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    // A client may send its own request id (a CDN's, say); anything odd is replaced by ours.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id']
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID()
+    },
+    bodyLimit: 64 * 1024,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 10_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: {
+      customOptions: {
+        // Unknown query parameters are errors, not silently dropped: a typo must not look like "no filter".
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true
+      }
+    }
+  }
+}
