@@ -1,5 +1,6 @@
 // The application as a plugin: external integrations, then our services, then routes; one error handler.
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from '../db/client.js'
 import databasePlugin from './plugins/external/database.js'
@@ -77,4 +78,5 @@ export function sendProblem (reply: Parameters<Parameters<FastifyInstance['setEr
   })
 }
 
-export default app
+// Not encapsulated: the server and the tests both see the decorators (database, releases) at the root.
+export default fp(app, { name: 'app' })

@@ -26,3 +26,15 @@ CREATE TRIGGER version_links_immutable BEFORE UPDATE OR DELETE ON "version_links
 --> statement-breakpoint
 CREATE TRIGGER version_sources_immutable BEFORE UPDATE OR DELETE ON "version_sources"
   FOR EACH ROW EXECUTE FUNCTION kca_refuse_history_change();
+--> statement-breakpoint
+CREATE TRIGGER entity_versions_no_truncate BEFORE TRUNCATE ON "entity_versions"
+  FOR EACH STATEMENT EXECUTE FUNCTION kca_refuse_history_change();
+--> statement-breakpoint
+CREATE TRIGGER releases_no_truncate BEFORE TRUNCATE ON "releases"
+  FOR EACH STATEMENT EXECUTE FUNCTION kca_refuse_history_change();
+--> statement-breakpoint
+CREATE TRIGGER release_entries_no_truncate BEFORE TRUNCATE ON "release_entries"
+  FOR EACH STATEMENT EXECUTE FUNCTION kca_refuse_history_change();
+--> statement-breakpoint
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON "audit_log"
+  FOR EACH STATEMENT EXECUTE FUNCTION kca_refuse_history_change();

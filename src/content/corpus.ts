@@ -204,7 +204,9 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
     })
   }
 
-  checkLinks(entities, report)
+  const declaredStatus = new Map(parsed.filter((entry) => entry.locale === 'en')
+    .map((entry) => [`${entry.type}/${entry.slug}`, entry.frontMatter.status === 'draft' ? 'draft' : 'published'] as const))
+  checkLinks(entities, declaredStatus, report)
   for (const [index, source] of (sources?.sources ?? []).entries()) {
     if (!usedSources.has(source.id)) report(display(sourcesFile), `sources[${index}].id`, `source "${source.id}" is not cited by any entity`)
   }
@@ -294,8 +296,8 @@ function checkReview (front: Record<string, unknown>, file: string, report: (fil
   }
 }
 
-function checkLinks (entities: BuiltEntity[], report: (file: string, path: string, message: string) => void) {
-  const statusOf = new Map(entities.filter((entity) => entity.document.locale === 'en').map((entity) => [`${entity.document.type}/${entity.document.slug}`, entity.status]))
+/** Links are checked against every English file, valid or not, so one broken file is reported once. */
+function checkLinks (entities: BuiltEntity[], statusOf: Map<string, 'draft' | 'published'>, report: (file: string, path: string, message: string) => void) {
   for (const entity of entities) {
     if (entity.document.locale !== 'en') continue
     const seen = new Set<string>()

@@ -1,0 +1,20 @@
+import { test } from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+test('defaults', async (t) => {
+  t.same(loadConfig({}), { PORT: 3000, HOST: '127.0.0.1', PGLITE_DIR: './data/pglite', LOG_LEVEL: 'info', NODE_ENV: 'development' })
+})
+
+test('values are parsed and validated', async (t) => {
+  const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/kca', NODE_ENV: 'production', UNRELATED: 'x' })
+  t.equal(config.PORT, 8080)
+  t.equal(config.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/kca')
+  t.equal(config.NODE_ENV, 'production')
+})
+
+test('a bad value stops the start and names the variable', async (t) => {
+  t.throws(() => loadConfig({ PORT: 'eighty' }), { constructor: ConfigError, message: /PORT="eighty"/ })
+  t.throws(() => loadConfig({ PORT: '70000' }), { message: /PORT/ })
+  t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), { message: /LOG_LEVEL="loud" must be one of fatal, error/ })
+  t.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), { message: /DATABASE_URL/ })
+})
