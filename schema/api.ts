@@ -14,7 +14,17 @@ export const ProblemSchema = Type.Object({
   code: Type.String({ pattern: '^KCA_ERR_[A-Z_]+$' }),
   requestId: Type.String(),
   instance: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({ parameter: Type.String(), message: Type.String() }), { description: 'one entry per invalid parameter' }))
+  errors: Type.Optional(Type.Array(Type.Object({ parameter: Type.String(), message: Type.String() }), { description: 'one entry per invalid parameter' })),
+  tombstone: Type.Optional(Type.Object({
+    type: EntityTypeSchema,
+    slug: SlugSchema,
+    locale: LocaleSchema,
+    withdrawnAt: DateTimeSchema,
+    release: Type.Integer({ description: 'the release that withdrew it' }),
+    version: Type.Integer({ description: 'the withdrawal\'s version number; earlier versions stay readable' }),
+    changeNote: Type.String(),
+    versions: Type.String({ description: 'URL of its version history' })
+  }, { description: 'on 410 Gone: when and why the entity was withdrawn' }))
 }, { $id: 'Problem', description: 'RFC 9457 problem details' })
 export type Problem = Static<typeof ProblemSchema>
 
@@ -86,6 +96,7 @@ export function entitySchema (type: EntityType) {
     release: Type.Optional(Type.Integer({ description: 'the release that introduced this version' })),
     url: Type.Optional(Type.String()),
     availableLocales: Type.Optional(Type.Array(LocaleSchema)),
+    status: Type.Optional(StringEnum(['published', 'draft'] as const, { description: 'only on preview reads: draft means not published' })),
     ...Object.fromEntries(INCLUDABLE.map((name) => [name, Type.Optional(Type.Array(EntityCardSchema))]))
   }, { description: `a ${type} in one locale` })
 }
@@ -151,5 +162,47 @@ export const ListFilterSchemas = {
   },
   topic: { category: Type.Optional(TypeFieldSchemas.topic.properties.category) }
 } as const
+
+export const FieldChangeSchema = Type.Object({
+  path: Type.String({ description: 'field, or list.id.field for sections and sources' }),
+  change: StringEnum(['added', 'removed', 'changed'] as const),
+  before: Type.Optional(Type.Unknown()),
+  after: Type.Optional(Type.Unknown())
+})
+
+export const VersionDiffSchema = Type.Object({
+  type: EntityTypeSchema,
+  slug: SlugSchema,
+  locale: LocaleSchema,
+  from: Type.Integer(),
+  to: Type.Integer(),
+  changeNote: Type.String({ description: 'the change note of the newer version' }),
+  changes: Type.Array(FieldChangeSchema)
+})
+
+export const ReleaseSchema = Type.Object({
+  number: Type.Integer({ minimum: 1 }),
+  changeNote: Type.String(),
+  sourceCommit: Type.Union([Type.String(), Type.Null()]),
+  createdAt: DateTimeSchema,
+  entityCount: Type.Integer(),
+  stats: Type.Object({ created: Type.Integer(), updated: Type.Integer(), withdrawn: Type.Integer() }),
+  url: Type.String()
+})
+
+export const ChangeEventSchema = Type.Object({
+  cursor: Type.String({ description: 'pass as since= to get the events after this one' }),
+  action: StringEnum(['created', 'updated', 'withdrawn'] as const),
+  type: EntityTypeSchema,
+  slug: SlugSchema,
+  locale: LocaleSchema,
+  version: Type.Integer(),
+  release: Type.Integer(),
+  contentHash: Type.String({ description: 'hash of the new version (of the tombstone for a withdrawal)' }),
+  at: DateTimeSchema,
+  url: Type.String({ description: 'where the new version can be read' })
+})
+
+export const ReleaseDetailSchema = Type.Object({ ...ReleaseSchema.properties, changes: Type.Array(ChangeEventSchema) })
 
 export const SlugParamsSchema = Type.Object({ slug: SlugSchema }, { additionalProperties: false })

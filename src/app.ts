@@ -6,9 +6,13 @@ import type { DatabaseHandle } from '../db/client.js'
 import databasePlugin from './plugins/external/database.js'
 import contentPlugin from './plugins/app/content.js'
 import graphqlPlugin from './plugins/app/graphql.js'
+import authPlugin from './plugins/app/auth.js'
+import freshnessPlugin from './plugins/app/freshness.js'
 import entityRoutes from './routes/v1/entities.js'
+import releaseRoutes from './routes/v1/releases.js'
 import healthRoutes from './routes/health.js'
-import { FRAMEWORK_CODES, TITLES, problemType } from './errors.js'
+import { FRAMEWORK_CODES } from './errors.js'
+import { sendProblem } from './problem.js'
 
 export interface AppOptions {
   config: Config
@@ -20,6 +24,8 @@ export interface AppOptions {
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(databasePlugin, { config: options.config, database: options.database })
+  await fastify.register(authPlugin)
+  await fastify.register(freshnessPlugin)
   await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty })
   await fastify.register(graphqlPlugin, { production: options.config.NODE_ENV === 'production' })
 
@@ -30,6 +36,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
 
   await fastify.register(healthRoutes)
   await fastify.register(entityRoutes, { prefix: '/v1' })
+  await fastify.register(releaseRoutes, { prefix: '/v1' })
 }
 
 function errorHandler (this: FastifyInstance, error: FastifyError & { validation?: unknown[], validationContext?: string }, request: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[1], reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2]) {
@@ -39,7 +46,7 @@ function errorHandler (this: FastifyInstance, error: FastifyError & { validation
       parameter: parameterName(error.validationContext, item),
       message: validationMessage(item)
     }))
-    return sendProblem(reply, 400, 'KCA_ERR_VALIDATION', errors.map((item) => `${item.parameter}: ${item.message}`).join('; '), errors)
+    return sendProblem(reply, 400, 'KCA_ERR_VALIDATION', errors.map((item) => `${item.parameter}: ${item.message}`).join('; '), { errors })
   }
   if (status >= 500) {
     // Never show internals: the request id ties the client's report to the full log line.
@@ -49,7 +56,8 @@ function errorHandler (this: FastifyInstance, error: FastifyError & { validation
     return sendProblem(reply, status === 503 ? 503 : 500, code, status === 503 ? error.message : 'internal error; quote the requestId when reporting it')
   }
   const code = error.code?.startsWith('KCA_ERR_') ? error.code : FRAMEWORK_CODES[error.code] ?? 'KCA_ERR_BAD_REQUEST'
-  return sendProblem(reply, status, code, error.message)
+  const tombstone = (error as { tombstone?: Record<string, unknown> }).tombstone
+  return sendProblem(reply, status, code, error.message, tombstone ? { tombstone } : {})
 }
 
 function parameterName (context: string | undefined, item: { instancePath: string, keyword: string, params?: Record<string, unknown> }): string {
@@ -63,19 +71,6 @@ function validationMessage (item: { keyword: string, message?: string, params?: 
   if (item.keyword === 'additionalProperties') return 'is not a known parameter'
   if (item.keyword === 'enum') return `must be one of: ${(item.params?.allowedValues as unknown[]).join(', ')}`
   return item.message ?? 'is invalid'
-}
-
-export function sendProblem (reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2], status: number, code: string, detail: string, errors?: Array<{ parameter: string, message: string }>) {
-  return reply.status(status).type('application/problem+json').send({
-    type: problemType(code),
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    code,
-    requestId: reply.request.id,
-    instance: reply.request.url.split('?')[0],
-    ...(errors ? { errors } : {})
-  })
 }
 
 // Not encapsulated: the server and the tests both see the decorators (database, releases) at the root.

@@ -2,6 +2,7 @@
 import { loadCorpus } from '../content/corpus.js'
 import { publishCorpus } from '../content/publish.js'
 import { gitCommit } from '../content/git.js'
+import { announceRelease } from '../webhooks/deliver.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { ContentConflictError, ContentInvalidError } from '../errors.js'
 import { configOrExit, DEFAULT_SEEDS_DIR, openDatabase, parseCliArgs, printProblems } from './shared.js'
@@ -22,6 +23,11 @@ export async function publishSeeds (options: { note?: string | undefined, seeds?
     process.stdout.write(result.release === null
       ? `nothing to publish: the database already holds this content (release ${result.baseRelease ?? 'none'})\n`
       : `published release ${result.release}: ${result.changes.length} change(s)\n`)
+    if (result.release !== null) {
+      for (const delivery of await announceRelease(database.db, result.release)) {
+        process.stdout.write(`  webhook ${delivery.endpointId}: ${delivery.delivered ? 'delivered' : 'not delivered'} after ${delivery.attempts} attempt(s)\n`)
+      }
+    }
     return 0
   } catch (error) {
     if (error instanceof ContentConflictError || error instanceof ContentInvalidError) {

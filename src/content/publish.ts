@@ -7,6 +7,7 @@ import { createContentRepository, entityKeyString, type EntityKey, type VersionR
 import { ContentConflictError, ContentInvalidError } from '../errors.js'
 import { canonicalJson, contentHash } from './canonical.js'
 import type { Corpus } from './corpus.js'
+import { tombstoneHash } from './verify.js'
 
 /** Held for the length of a publish transaction: two publishers never interleave. */
 const PUBLISH_LOCK_KEY = 7_403_119_002
@@ -163,7 +164,7 @@ export function planChanges (
       action: 'withdrawn',
       version: previous.version + 1,
       hashBefore: previous.contentHash,
-      hashAfter: contentHash({ withdrawn: key, after: previous.contentHash }),
+      hashAfter: tombstoneHash(key, previous.contentHash),
       sourceFile: previous.sourceFile,
       changedFields: []
     })

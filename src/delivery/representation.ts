@@ -5,6 +5,7 @@ import { INCLUDABLE, REVIEW_STATUSES, selectableFields } from '../../schema/api.
 import type { EntityDocument, Link } from '../../schema/entity.js'
 import { BadRequestError, InvalidCursorError } from '../errors.js'
 import type { ReleaseSnapshot, ResolvedEntity } from './release-snapshot.js'
+import type { VersionRecord } from '../repositories/content-repository.js'
 
 export const LICENSE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/' }
 export const ATTRIBUTION = 'Ketamine therapy content © ketamine-content-api contributors, CC BY 4.0'
@@ -180,4 +181,20 @@ export function metaOf (snapshot: ReleaseSnapshot, requestedLocale: Locale, loca
 
 function compare (a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** A stored version as something the renderer takes; only published versions have a document. */
+export function resolvedFromVersion (record: VersionRecord): ResolvedEntity {
+  return {
+    entity: {
+      entityId: record.entityId,
+      document: record.document as EntityDocument,
+      version: record.version,
+      contentHash: record.contentHash,
+      publishedAt: record.publishedAt,
+      changeNote: record.changeNote,
+      versionRelease: record.releaseNumber
+    },
+    fallback: false
+  }
 }

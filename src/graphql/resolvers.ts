@@ -3,8 +3,10 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius'
 import { ENTITY_TYPES, PAGE_LIMIT_MAX, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
-import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, type Sort } from '../delivery/representation.js'
-import { BadRequestError } from '../errors.js'
+import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolvedFromVersion, type Sort } from '../delivery/representation.js'
+import { diffDocuments } from '../delivery/diff.js'
+import { changeEvent, decodeChangeCursor, encodeChangeCursor } from '../delivery/changes.js'
+import { BadRequestError, NotFoundError } from '../errors.js'
 import type { ContentRepository } from '../repositories/content-repository.js'
 
 export interface EntityNode extends Record<string, unknown> {
@@ -72,10 +74,64 @@ export function createResolvers (): IResolvers {
       }
     }
   }
+  query.changes = async (_root: unknown, args: { after?: string | null, first?: number | null }, context: MercuriusContext) => {
+    const first = args.first ?? 100
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw new BadRequestError('first: must be an integer from 1 to 500')
+    const after = decodeChangeCursor(args.after ?? undefined)
+    const rows = await context.app.contentRepository.listAudit({ after, limit: first + 1 })
+    const page = rows.slice(0, first)
+    return {
+      nodes: page.map(changeEvent),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length > 0 ? encodeChangeCursor(page.at(-1)?.id as number) : (args.after ?? null) }
+    }
+  }
+  query.releases = async (_root: unknown, args: { first?: number | null, before?: number | null }, context: MercuriusContext) => {
+    const first = args.first ?? 25
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadRequestError('first: must be an integer from 1 to 100')
+    return (await context.app.contentRepository.listReleases({ before: args.before ?? undefined, limit: first })).map(releaseNode)
+  }
+  query.release = async (_root: unknown, args: { number: number }, context: MercuriusContext) => {
+    const release = await context.app.contentRepository.findRelease(args.number)
+    return release ? releaseNode(release) : null
+  }
+
+  const typeResolvers: Record<string, unknown> = {}
+  for (const type of ENTITY_TYPES) {
+    typeResolvers[TYPE_NAMES[type]] = {
+      atVersion: async (node: EntityNode, args: { n: number }, context: MercuriusContext) => {
+        const record = await context.app.contentRepository.findVersion({ type, slug: node.slug, locale: node.locale as Locale }, args.n)
+        if (!record || record.state !== 'published') return null
+        const snapshot = await context.app.releases.snapshot(record.releaseNumber)
+        return toNode(snapshot, resolvedFromVersion(record), node.locale as Locale)
+      },
+      diff: async (node: EntityNode, args: { from: number, to: number }, context: MercuriusContext) => {
+        const key = { type, slug: node.slug, locale: node.locale as Locale }
+        const [older, newer] = await Promise.all([context.app.contentRepository.findVersion(key, args.from), context.app.contentRepository.findVersion(key, args.to)])
+        if (!older?.document || !newer?.document) throw new NotFoundError(`diff: ${type} "${node.slug}" has no published versions ${args.from} and ${args.to}`)
+        return {
+          from: args.from,
+          to: args.to,
+          changeNote: newer.changeNote,
+          changes: diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>).map((change) => ({
+            path: change.path,
+            change: change.change,
+            before: change.before === undefined ? null : JSON.stringify(change.before),
+            after: change.after === undefined ? null : JSON.stringify(change.after)
+          }))
+        }
+      }
+    }
+  }
   return {
     Query: query,
+    Release: { changes: async (release: { number: number }, _args: unknown, context: MercuriusContext) => (await context.app.contentRepository.auditOfRelease(release.number)).map(changeEvent) },
+    ...typeResolvers,
     Entity: { resolveType: (node: EntityNode) => TYPE_NAMES[node.type] }
   } as unknown as IResolvers
+}
+
+function releaseNode (release: { number: number, changeNote: string, sourceCommit: string | null, createdAt: Date, entityCount: number, stats: unknown }) {
+  return { ...release, createdAt: release.createdAt.toISOString() }
 }
 
 /** Every edge gets the cursor of its own position, so a client can resume from any item. */

@@ -79,9 +79,9 @@ export function createContentRepository (db: Db) {
       return row ?? null
     },
 
-    async listReleases (options: { after?: number, limit: number }, tx: DbOrTx = db): Promise<ReleaseRecord[]> {
+    async listReleases (options: { before?: number | undefined, limit: number }, tx: DbOrTx = db): Promise<ReleaseRecord[]> {
       return tx.select().from(releases)
-        .where(options.after === undefined ? undefined : sql`${releases.number} < ${options.after}`)
+        .where(options.before === undefined ? undefined : sql`${releases.number} < ${options.before}`)
         .orderBy(desc(releases.number)).limit(options.limit)
     },
 
@@ -181,6 +181,17 @@ export function createContentRepository (db: Db) {
 
     async listAudit (options: { after: number, limit: number }, tx: DbOrTx = db): Promise<AuditRecord[]> {
       return await tx.select().from(auditLog).where(gt(auditLog.id, options.after)).orderBy(asc(auditLog.id)).limit(options.limit) as AuditRecord[]
+    },
+
+    async auditOfRelease (releaseNumber: number, tx: DbOrTx = db): Promise<AuditRecord[]> {
+      return await tx.select().from(auditLog).where(eq(auditLog.releaseNumber, releaseNumber)).orderBy(asc(auditLog.id)) as AuditRecord[]
+    },
+
+    /** Every version row, oldest first: what content:verify recomputes. */
+    async allVersions (tx: DbOrTx = db): Promise<VersionRecord[]> {
+      const rows = await tx.select(versionColumns).from(entityVersions)
+        .innerJoin(entities, eq(entities.id, entityVersions.entityId)).orderBy(asc(entityVersions.id))
+      return rows.map(asVersion)
     },
 
     async upsertSources (list: Array<Source & { contentHash: string }>, tx: DbOrTx = db): Promise<void> {

@@ -1,20 +1,55 @@
 // REST reads of topics, conditions, risks and mechanisms: one route module serves all four types, since
 // they differ only in their filters and schemas.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ENTITY_TYPES, LocaleSchema, TYPE_PLURALS, type EntityType } from '../../../schema/common.js'
+import { ENTITY_TYPES, LocaleSchema, TYPE_PLURALS, type EntityType, type Locale } from '../../../schema/common.js'
 import {
-  CommonReadQuerySchema, ListFilterSchemas, ListQueryBaseSchema, ProblemSchema, SlugParamsSchema, VersionListSchema,
+  CommonReadQuerySchema, ListFilterSchemas, ListQueryBaseSchema, ProblemSchema, SlugParamsSchema, VersionDiffSchema, VersionListSchema,
   entityResponseSchema, listResponseSchema
 } from '../../../schema/api.js'
-import { listEntities, metaOf, parseFieldList, parseIncludeList, renderEntity, type Sort } from '../../delivery/representation.js'
+import type { EntityDocument } from '../../../schema/entity.js'
+import { entityUrl, listEntities, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
+import type { ReleaseSnapshot } from '../../delivery/release-snapshot.js'
 import { negotiateLocale } from '../../delivery/locale.js'
-import { GoneError, NotFoundError } from '../../errors.js'
+import { diffDocuments } from '../../delivery/diff.js'
+import { BadRequestError, GoneError, NotFoundError } from '../../errors.js'
+import { setFreshness } from '../../plugins/app/freshness.js'
+import { requireScope } from '../../plugins/app/auth.js'
 
-const problems = { 400: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema }
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema }
+const VersionParamsSchema = Type.Object({ slug: SlugParamsSchema.properties.slug, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false })
+const LocaleQuerySchema = Type.Object({ locale: Type.Optional(LocaleSchema) }, { additionalProperties: false })
 
 const entityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const type of ENTITY_TYPES) registerType(app, type)
+}
+
+/** Keys naming every entity in an answer, for CDN purges: the entity, its links and anything included. */
+function surrogateKeys (snapshot: ReleaseSnapshot, document: EntityDocument, include: string[]): string[] {
+  const keys = [`${document.type}/${document.slug}`]
+  if (include.length > 0) keys.push(...snapshot.related(document.type, document.slug).map((link) => `${link.type}/${link.slug}`))
+  return keys
+}
+
+/** 410 when the entity existed and was withdrawn by (or before) this release; 404 when it never existed. */
+async function missingEntity (app: FastifyInstance, snapshot: ReleaseSnapshot, type: EntityType, slug: string, locale: Locale): Promise<Error> {
+  const history = (await app.contentRepository.listVersions({ type, slug, locale: 'en' }))
+    .filter((version) => version.releaseNumber <= snapshot.release.number)
+  const last = history.at(-1)
+  if (last?.state !== 'withdrawn') return new NotFoundError(`no ${type} with slug "${slug}"${snapshot.release.number === app.releases.currentRelease ? '' : ` in release ${snapshot.release.number}`}`)
+  return Object.assign(new GoneError(`${type} "${slug}" was withdrawn in release ${last.releaseNumber}`), {
+    tombstone: {
+      type,
+      slug,
+      locale,
+      withdrawnAt: last.publishedAt.toISOString(),
+      release: last.releaseNumber,
+      version: last.version,
+      changeNote: last.changeNote,
+      versions: `${entityUrl(type, slug)}/versions`
+    }
+  })
 }
 
 function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: EntityType) {
@@ -48,6 +83,12 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     })
     const fallback = page.items.some((item) => item.fallback)
     reply.header('content-language', fallback ? `${locale}, en` : locale)
+    reply.header('vary', 'accept-language')
+    setFreshness(reply, {
+      policy: release === undefined ? 'current' : 'immutable',
+      keys: [`list/${plural}`, ...page.items.flatMap((item) => surrogateKeys(snapshot, item.entity.document, includes))],
+      lastModified: snapshot.release.createdAt
+    })
     return {
       items: page.items.map((item) => renderEntity(snapshot, item, { fields: fieldSet, include: includes, locale })),
       nextCursor: page.nextCursor,
@@ -58,27 +99,48 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   app.get(`/${plural}/:slug`, {
     schema: {
       summary: `Get one ${type}`,
-      description: `The ${type} in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release.`,
+      description: `The ${type} in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. ` +
+        'With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one.',
       tags,
       params: SlugParamsSchema,
-      querystring: Type.Object(CommonReadQuerySchema, { additionalProperties: false }),
+      querystring: Type.Object({
+        ...CommonReadQuerySchema,
+        preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' }))
+      }, { additionalProperties: false }),
       response: { 200: EntityResponse, ...problems }
     }
   }, async (request, reply) => {
     const { slug } = request.params
-    const { locale: requested, release, fields, include } = request.query
+    const { locale: requested, release, fields, include, preview } = request.query
     const locale = negotiateLocale(requested, request.headers['accept-language'])
     const fieldSet = parseFieldList(type, fields)
     const includes = parseIncludeList(include)
     const snapshot = await app.releases.snapshot(release)
-    const resolved = snapshot.find(type, slug, locale)
-    if (!resolved) {
-      const history = await app.contentRepository.listVersions({ type, slug, locale: 'en' })
-      if (history.at(-1)?.state === 'withdrawn') throw new GoneError(`${type} "${slug}" was withdrawn in release ${history.at(-1)?.releaseNumber}`)
-      throw new NotFoundError(`no ${type} with slug "${slug}"`)
+    reply.header('vary', 'accept-language')
+    if (preview === true) {
+      requireScope(request, 'preview')
+      if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
+      const draft = await app.contentRepository.findDraft({ type, slug, locale }) ?? (locale === 'en' ? null : await app.contentRepository.findDraft({ type, slug, locale: 'en' }))
+      if (draft) {
+        setFreshness(reply, { policy: 'private' })
+        reply.header('content-language', draft.document.locale)
+        const resolved = { entity: { entityId: 0, document: draft.document, version: 0, contentHash: draft.contentHash, publishedAt: draft.updatedAt, changeNote: 'draft', versionRelease: 0 }, fallback: draft.document.locale !== locale }
+        return { ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }), status: 'draft', meta: metaOf(snapshot, locale, resolved.fallback) } as EntityBody
+      }
     }
+    const resolved = snapshot.find(type, slug, locale)
+    if (!resolved) throw await missingEntity(app, snapshot, type, slug, locale)
     reply.header('content-language', resolved.entity.document.locale)
-    return { ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }), meta: metaOf(snapshot, locale, resolved.fallback) } as EntityBody
+    setFreshness(reply, {
+      policy: preview === true ? 'private' : release === undefined ? 'current' : 'immutable',
+      keys: surrogateKeys(snapshot, resolved.entity.document, includes),
+      lastModified: resolved.entity.publishedAt
+    })
+    return {
+      ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }),
+      ...(preview === true ? { status: 'published' } : {}),
+      meta: metaOf(snapshot, locale, resolved.fallback)
+    } as EntityBody
   })
 
   app.get(`/${plural}/:slug/versions`, {
@@ -87,14 +149,15 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       description: 'Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.',
       tags,
       params: SlugParamsSchema,
-      querystring: Type.Object({ locale: Type.Optional(LocaleSchema) }, { additionalProperties: false }),
+      querystring: LocaleQuerySchema,
       response: { 200: VersionListSchema, ...problems }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { slug } = request.params
     const locale = request.query.locale ?? 'en'
     const versions = await app.contentRepository.listVersions({ type, slug, locale })
     if (versions.length === 0) throw new NotFoundError(`no ${type} with slug "${slug}" in locale ${locale}`)
+    setFreshness(reply, { policy: 'current', keys: [`${type}/${slug}`], lastModified: versions.at(-1)?.publishedAt })
     return {
       type,
       slug,
@@ -110,36 +173,57 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     }
   })
 
+  const findVersion = async (slug: string, locale: Locale, version: number) => {
+    const record = await app.contentRepository.findVersion({ type, slug, locale }, version)
+    if (!record) throw new NotFoundError(`${type} "${slug}" has no version ${version} in locale ${locale}`)
+    if (record.state === 'withdrawn') throw new GoneError(`version ${version} of ${type} "${slug}" is its withdrawal in release ${record.releaseNumber}; earlier versions stay readable`)
+    return record
+  }
+
   app.get(`/${plural}/:slug/versions/:version`, {
     schema: {
       summary: `One version of a ${type}`,
-      description: 'The entity exactly as it was published in that version, with links resolved within the release that published it.',
+      description: 'The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.',
       tags,
-      params: Type.Object({ slug: SlugParamsSchema.properties.slug, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false }),
-      querystring: Type.Object({ locale: Type.Optional(LocaleSchema) }, { additionalProperties: false }),
+      params: VersionParamsSchema,
+      querystring: LocaleQuerySchema,
       response: { 200: EntityResponse, ...problems }
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
     const locale = request.query.locale ?? 'en'
-    const record = await app.contentRepository.findVersion({ type, slug, locale }, version)
-    if (!record) throw new NotFoundError(`${type} "${slug}" has no version ${version} in locale ${locale}`)
-    if (record.state === 'withdrawn') throw new GoneError(`version ${version} of ${type} "${slug}" is the withdrawal in release ${record.releaseNumber}`)
+    const record = await findVersion(slug, locale, version)
     const snapshot = await app.releases.snapshot(record.releaseNumber)
-    const resolved = {
-      entity: {
-        entityId: record.entityId,
-        document: record.document as NonNullable<typeof record.document>,
-        version: record.version,
-        contentHash: record.contentHash,
-        publishedAt: record.publishedAt,
-        changeNote: record.changeNote,
-        versionRelease: record.releaseNumber
-      },
-      fallback: false
-    }
     reply.header('content-language', locale)
-    return { ...renderEntity(snapshot, resolved, { fields: null, include: [], locale }), meta: metaOf(snapshot, locale, false) } as EntityBody
+    setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
+    return { ...renderEntity(snapshot, resolvedFromVersion(record), { fields: null, include: [], locale }), meta: metaOf(snapshot, locale, false) } as EntityBody
+  })
+
+  app.get(`/${plural}/:slug/versions/:version/diff`, {
+    schema: {
+      summary: `Field-level changes between two versions of a ${type}`,
+      description: 'What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.',
+      tags,
+      params: VersionParamsSchema,
+      querystring: Type.Object({ from: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })), locale: Type.Optional(LocaleSchema) }, { additionalProperties: false }),
+      response: { 200: VersionDiffSchema, ...problems }
+    }
+  }, async (request, reply) => {
+    const { slug, version } = request.params
+    const locale = request.query.locale ?? 'en'
+    const from = request.query.from ?? version - 1
+    if (from < 1) throw new BadRequestError('from: version 1 has no earlier version; give from= explicitly')
+    const [older, newer] = await Promise.all([findVersion(slug, locale, from), findVersion(slug, locale, version)])
+    setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: newer.publishedAt })
+    return {
+      type,
+      slug,
+      locale,
+      from,
+      to: version,
+      changeNote: newer.changeNote,
+      changes: diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>)
+    }
   })
 }
 

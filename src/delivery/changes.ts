@@ -1,0 +1,35 @@
+// The changes feed: audit rows in publish order, each with an opaque cursor that resumes after it.
+import { TYPE_PLURALS, type EntityType } from '../../schema/common.js'
+import type { AuditRecord } from '../repositories/content-repository.js'
+import { BadRequestError } from '../errors.js'
+
+const PREFIX = 'kca-changes:'
+
+export function encodeChangeCursor (auditId: number): string {
+  return Buffer.from(`${PREFIX}${auditId}`).toString('base64url')
+}
+
+/** `0` (or nothing) means "from the beginning"; anything else must be a cursor this API issued. */
+export function decodeChangeCursor (cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '0') return 0
+  const text = Buffer.from(cursor, 'base64url').toString('utf8')
+  const match = /^kca-changes:(\d{1,15})$/.exec(text)
+  if (!match) throw new BadRequestError('since: not a cursor from this feed; start with since=0')
+  return Number(match[1])
+}
+
+export function changeEvent (record: AuditRecord) {
+  const plural = TYPE_PLURALS[record.type as EntityType]
+  return {
+    cursor: encodeChangeCursor(record.id),
+    action: record.action,
+    type: record.type as EntityType,
+    slug: record.slug,
+    locale: record.locale as 'en' | 'es',
+    version: record.version,
+    release: record.releaseNumber,
+    contentHash: record.hashAfter,
+    at: record.at.toISOString(),
+    url: `/v1/${plural}/${record.slug}/versions/${record.version}?locale=${record.locale}`
+  }
+}

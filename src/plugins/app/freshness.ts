@@ -1,0 +1,66 @@
+// HTTP freshness for every successful read: a strong ETag from the body (the body is a pure function of
+// content hashes, so it is stable across restarts and instances), 304 for If-None-Match / If-Modified-Since,
+// Cache-Control by kind of URL, and Surrogate-Key / Cache-Tag naming every entity in the answer.
+import { createHash } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+export type CachePolicy = 'current' | 'immutable' | 'feed' | 'private'
+
+const CACHE_CONTROL: Record<CachePolicy, string> = {
+  current: 'public, max-age=60, stale-while-revalidate=600, stale-if-error=86400',
+  immutable: 'public, max-age=31536000, immutable',
+  feed: 'public, max-age=10, stale-if-error=3600',
+  private: 'private, no-store'
+}
+
+export interface Freshness {
+  policy: CachePolicy
+  /** Entities in the answer, as `type/slug`; lists add `list/<plural>`. */
+  keys?: string[]
+  lastModified?: Date | undefined
+}
+
+export function setFreshness (reply: FastifyReply, freshness: Freshness): void {
+  reply.header('cache-control', CACHE_CONTROL[freshness.policy])
+  if (freshness.keys && freshness.keys.length > 0 && freshness.policy !== 'private') {
+    const keys = [...new Set(freshness.keys)].join(' ')
+    reply.header('surrogate-key', keys)
+    reply.header('cache-tag', keys.replaceAll(' ', ','))
+  }
+  if (freshness.lastModified) reply.header('last-modified', freshness.lastModified.toUTCString())
+}
+
+export function strongEtag (payload: string | Buffer): string {
+  return `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored. */
+export function etagMatches (header: string, etag: string): boolean {
+  if (header.trim() === '*') return true
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag)
+}
+
+function notModifiedSince (request: FastifyRequest, lastModified: string | undefined): boolean {
+  const since = request.headers['if-modified-since']
+  if (!since || !lastModified || request.headers['if-none-match']) return false
+  const sinceTime = Date.parse(since)
+  return Number.isFinite(sinceTime) && Date.parse(lastModified) <= sinceTime
+}
+
+export default fp(async (app) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
+    const etag = (reply.getHeader('etag') as string | undefined) ?? strongEtag(payload)
+    reply.header('etag', etag)
+    const ifNoneMatch = request.headers['if-none-match']
+    if ((ifNoneMatch && etagMatches(ifNoneMatch, etag)) || notModifiedSince(request, reply.getHeader('last-modified') as string | undefined)) {
+      reply.code(304)
+      reply.removeHeader('content-type')
+      reply.removeHeader('content-length')
+      return ''
+    }
+    return payload
+  })
+}, { name: 'freshness' })
