@@ -1,0 +1,40 @@
+import { test } from 'tap'
+import { build, testDatabase } from '../helper.js'
+import { SMALL_CORPUS, seedsDir } from '../factories.js'
+import { publishSeedsDir } from '../publish-helper.js'
+
+test('GraphQL versions, diff, releases and the changes feed', async (t) => {
+  const database = await testDatabase(t)
+  const seeds = await seedsDir(t, SMALL_CORPUS)
+  await publishSeedsDir(database, seeds, 'first')
+  await seeds.write({ type: 'risk', slug: 'low-risk', front: { summary: 'Second text.' } })
+  await publishSeedsDir(database, seeds, 'second')
+  const app = await build(t, { database })
+  const graphql = async (query: string) => (await app.inject({ method: 'POST', url: '/graphql', payload: { query } })).json()
+
+  const risk = await graphql(`{ risk(slug: "low-risk") {
+    version summary
+    atVersion(n: 1) { version summary release }
+    diff(from: 1, to: 2) { from to changeNote changes { path change before after } }
+  } }`)
+  t.match(risk.data.risk, { version: 2, summary: 'Second text.', atVersion: { version: 1, summary: 'A short summary of low-risk.', release: 1 } })
+  t.match(risk.data.risk.diff, { from: 1, to: 2, changeNote: 'second' })
+  t.match(risk.data.risk.diff.changes.find((change: { path: string }) => change.path === 'summary'), { change: 'changed', before: '"A short summary of low-risk."', after: '"Second text."' })
+
+  const pinned = await graphql('{ risk(slug: "low-risk", release: 1) { summary version } }')
+  t.same(pinned.data.risk, { summary: 'A short summary of low-risk.', version: 1 })
+
+  const releases = await graphql('{ releases { number changeNote stats { created updated withdrawn } changes { action slug } } release(number: 2) { number } }')
+  t.same(releases.data.releases.map((release: { number: number }) => release.number), [2, 1])
+  t.same(releases.data.releases[0].changes, [{ action: 'updated', slug: 'low-risk' }])
+  t.equal(releases.data.release.number, 2)
+
+  const page = await graphql('{ changes(first: 5) { nodes { action slug version } pageInfo { hasNextPage endCursor } } }')
+  t.equal(page.data.changes.nodes.length, 5)
+  t.equal(page.data.changes.pageInfo.hasNextPage, true)
+  const rest = await graphql(`{ changes(after: "${page.data.changes.pageInfo.endCursor}") { nodes { action slug version } pageInfo { hasNextPage } } }`)
+  t.same(rest.data.changes.nodes.at(-1), { action: 'updated', slug: 'low-risk', version: 2 })
+  t.equal(page.data.changes.nodes.length + rest.data.changes.nodes.length, SMALL_CORPUS.length + 1)
+  const bad = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ changes(after: "nope") { nodes { slug } } }' } })
+  t.equal(bad.statusCode, 400)
+})
