@@ -26,6 +26,8 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres'
   /** Runs `fn` on one dedicated connection (advisory session locks need the same connection throughout). */
   withConnection: <T>(fn: (query: (text: string) => Promise<unknown[]>) => Promise<T>) => Promise<T>
+  /** LISTEN on a channel; resolves to a function that stops listening. */
+  listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>
   close: () => Promise<void>
 }
 
@@ -53,6 +55,10 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
           reserved.release()
         }
       },
+      async listen (channel, onNotify) {
+        const { unlisten } = await client.listen(channel, onNotify)
+        return unlisten
+      },
       close: () => client.end({ timeout: 5 })
     }
   }
@@ -72,6 +78,7 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
     driver: 'pglite',
     // PGlite is a single connection: every call already runs on "the same connection".
     withConnection: (fn) => fn(async (text) => (await client.query(text)).rows),
+    listen: (channel, onNotify) => client.listen(channel, onNotify),
     close: () => client.close()
   }
 }

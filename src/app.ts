@@ -8,6 +8,7 @@ import contentPlugin from './plugins/app/content.js'
 import graphqlPlugin from './plugins/app/graphql.js'
 import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
+import responseCachePlugin from './plugins/app/response-cache.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import healthRoutes from './routes/health.js'
@@ -20,13 +21,15 @@ export interface AppOptions {
   database?: DatabaseHandle | undefined
   seedsDir?: string | undefined
   publishOnEmpty?: boolean | undefined
+  releasePollMs?: number | undefined
 }
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(databasePlugin, { config: options.config, database: options.database })
   await fastify.register(authPlugin)
   await fastify.register(freshnessPlugin)
-  await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty })
+  await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
+  await fastify.register(responseCachePlugin)
   await fastify.register(graphqlPlugin, { production: options.config.NODE_ENV === 'production' })
 
   fastify.setErrorHandler(errorHandler)

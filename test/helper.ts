@@ -42,6 +42,7 @@ export interface BuildOptions {
   database?: DatabaseHandle
   seedsDir?: string
   publishOnEmpty?: boolean
+  releasePollMs?: number
   config?: Partial<Config>
 }
 
@@ -49,7 +50,7 @@ export async function build (t: TestContext, options: BuildOptions = {}): Promis
   const config = { ...testConfig, ...options.config }
   const database = options.database ?? await testDatabase(t)
   const server = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
-  await server.register(app, { config, database, seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty ?? false })
+  await server.register(app, { config, database, seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty ?? false, releasePollMs: options.releasePollMs ?? 0 })
   await server.ready()
   t.teardown(() => server.close())
   return server as unknown as FastifyInstance

@@ -9,6 +9,8 @@ import { canonicalJson, contentHash } from './canonical.js'
 import type { Corpus } from './corpus.js'
 import { tombstoneHash } from './verify.js'
 
+export const RELEASE_CHANNEL = 'kca_release_published'
+
 /** Held for the length of a publish transaction: two publishers never interleave. */
 const PUBLISH_LOCK_KEY = 7_403_119_002
 
@@ -117,6 +119,8 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
       sourceCommit: options.sourceCommit ?? null
     })), tx)
     await repository.upsertSources(corpus.sources.map((source) => ({ ...source, contentHash: contentHash(source) })), tx)
+    // Delivered at commit to every instance that LISTENs: they swap in the new release.
+    await tx.execute(sql`select pg_notify(${RELEASE_CHANNEL}, ${String(release)})`)
     return { ...plan, release }
   })
 }

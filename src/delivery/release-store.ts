@@ -14,6 +14,7 @@ export class ReleaseStore {
   private readonly pinned = new Map<number, ReleaseSnapshot>()
   private readonly loading = new Map<number, Promise<ReleaseSnapshot>>()
   private readonly pinnedCacheSize: number
+  private readonly swapListeners: Array<(release: number | null) => void> = []
 
   constructor (private readonly repository: ContentRepository, options: ReleaseStoreOptions = {}) {
     this.pinnedCacheSize = options.pinnedCacheSize ?? 8
@@ -26,8 +27,20 @@ export class ReleaseStore {
       this.current = null
       return null
     }
-    if (this.current?.release.number !== latest) this.current = await this.load(latest)
-    return latest
+    if (this.current?.release.number !== latest) {
+      const snapshot = await this.load(latest)
+      // A slower refresh must not replace a newer release that another one already swapped in.
+      if (this.current === null || snapshot.release.number > this.current.release.number) {
+        this.current = snapshot
+        for (const listener of this.swapListeners) listener(latest)
+      }
+    }
+    return this.current?.release.number ?? latest
+  }
+
+  /** Called after a new current release is swapped in (response caches drop their entries). */
+  onSwap (listener: (release: number | null) => void): void {
+    this.swapListeners.push(listener)
   }
 
   get currentRelease (): number | null {

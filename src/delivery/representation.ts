@@ -81,6 +81,13 @@ function decodeCursor (cursor: string, context: string): CursorPosition {
   throw new InvalidCursorError()
 }
 
+/** Long fields a list leaves out unless asked for with fields=: a page of 25 stays small. */
+export const LIST_OMITTED_FIELDS = ['sections', 'sources', 'crisisResources', 'related', 'regulatory', 'typicalProtocol', 'steps', 'mitigation', 'changeNote']
+
+export function listFieldSet (type: EntityType, fields: string | undefined): Set<string> {
+  return parseFieldList(type, fields) ?? new Set(selectableFields(type).filter((field) => !LIST_OMITTED_FIELDS.includes(field)))
+}
+
 export function parseFieldList (type: EntityType, fields: string | undefined): Set<string> | null {
   if (fields === undefined) return null
   const allowed = selectableFields(type)

@@ -20,17 +20,28 @@ export interface EntityNode extends Record<string, unknown> {
 
 const TYPE_NAMES: Record<EntityType, string> = { topic: 'Topic', condition: 'Condition', risk: 'Risk', mechanism: 'Mechanism' }
 
+// Nodes of a release never change: each is rendered once per release and requested locale, then shared.
+const nodeCache = new WeakMap<ReleaseSnapshot, Map<string, EntityNode>>()
+
 export function toNode (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, requestedLocale: Locale): EntityNode {
-  const rendered = renderEntity(snapshot, resolved, { fields: null, include: [], locale: requestedLocale })
-  return {
-    ...rendered,
-    type: resolved.entity.document.type,
-    slug: resolved.entity.document.slug,
+  const { document } = resolved.entity
+  const key = `${document.type}/${document.slug}/${document.locale}/${requestedLocale}/${resolved.entity.version}`
+  let nodes = nodeCache.get(snapshot)
+  if (!nodes) nodeCache.set(snapshot, nodes = new Map())
+  const cached = nodes.get(key)
+  if (cached) return cached
+  const node = {
+    ...renderEntity(snapshot, resolved, { fields: null, include: [], locale: requestedLocale }),
+    type: document.type,
+    slug: document.slug,
     entityId: resolved.entity.entityId,
     localeFallback: resolved.fallback,
-    snapshot,
     requestedLocale
-  }
+  } as EntityNode
+  // Not enumerable: nothing walks into the whole release when it inspects a node.
+  Object.defineProperty(node, 'snapshot', { value: snapshot, enumerable: false })
+  nodes.set(key, node)
+  return node
 }
 
 function relatedNodes (node: EntityNode, targetType?: EntityType): EntityNode[] {
@@ -150,18 +161,22 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
   for (const type of ENTITY_TYPES) {
     const fields: Record<string, unknown> = {}
     for (const [field, targetType] of relationFields[type]) {
-      fields[field] = async (queries: Array<{ obj: EntityNode }>) => queries.map(({ obj }) => relatedNodes(obj, targetType))
+      // The relation is read from memory; Mercurius's per-request loader cache would only serialize nodes.
+      fields[field] = { loader: async (queries: Array<{ obj: EntityNode }>) => queries.map(({ obj }) => relatedNodes(obj, targetType)), opts: { cache: false } }
     }
-    fields.versions = async (queries: Array<{ obj: EntityNode }>) => {
-      const history = await repository.listVersionsOfEntities([...new Set(queries.map(({ obj }) => obj.entityId))])
-      return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map((version) => ({
-        version: version.version,
-        state: version.state,
-        publishedAt: version.publishedAt.toISOString(),
-        changeNote: version.changeNote,
-        contentHash: version.contentHash,
-        release: version.releaseNumber
-      })))
+    fields.versions = {
+      opts: { cache: false },
+      loader: async (queries: Array<{ obj: EntityNode }>) => {
+        const history = await repository.listVersionsOfEntities([...new Set(queries.map(({ obj }) => obj.entityId))])
+        return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map((version) => ({
+          version: version.version,
+          state: version.state,
+          publishedAt: version.publishedAt.toISOString(),
+          changeNote: version.changeNote,
+          contentHash: version.contentHash,
+          release: version.releaseNumber
+        })))
+      }
     }
     loaders[TYPE_NAMES[type]] = fields
   }

@@ -85,6 +85,8 @@ test('GraphQL reads, relations through loaders and masked errors', async (t) => 
     }))
     for (const entity of extra) await seeds.write(entity)
     await publishSeedsDir(database, seeds)
+    await app.releases.refresh()
+    await new Promise((resolve) => setTimeout(resolve, 50)) // let the NOTIFY-triggered refresh settle too
     const query = (size: number) => `{ conditions(first: ${size}) { edges { node { slug risks { slug severity } mechanisms { slug } versions { version } } } } }`
     const counts: number[] = []
     for (const size of [2, 20]) {

@@ -23,6 +23,15 @@ test('REST reads of entities', async (t) => {
     t.match(body.items[0], { version: 1, contentHash: /^sha256:[0-9a-f]{64}$/, review: { reviewStatus: 'unreviewed' }, url: '/v1/conditions/alpha-disorder' })
   })
 
+  t.test('list items leave out long fields unless fields= names them', async (t) => {
+    const { body } = await get('/v1/conditions')
+    t.notOk('sections' in body.items[0] || 'sources' in body.items[0] || 'regulatory' in body.items[0])
+    t.match(body.items[0], { title: 'Title of alpha-disorder', evidenceStatus: 'approved', summary: /alpha-disorder/ })
+    const full = await get('/v1/conditions?fields=sections,sources')
+    t.equal(full.body.items[0].sections.length, 2)
+    t.equal(full.body.items[0].sources.length, 2)
+  })
+
   t.test('cursor pagination visits every item once, in order', async (t) => {
     const seen: string[] = []
     let cursor: string | null = null

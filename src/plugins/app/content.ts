@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import { createContentRepository, type ContentRepository } from '../../repositories/content-repository.js'
 import { ReleaseStore } from '../../delivery/release-store.js'
 import { loadCorpus } from '../../content/corpus.js'
-import { publishCorpus } from '../../content/publish.js'
+import { publishCorpus, RELEASE_CHANNEL } from '../../content/publish.js'
 import { ContentInvalidError } from '../../errors.js'
 import { gitCommit } from '../../content/git.js'
 
@@ -22,6 +22,8 @@ export interface ContentPluginOptions {
   seedsDir?: string | undefined
   /** Publish the seeds when the database has no release yet (default true). */
   publishOnEmpty?: boolean | undefined
+  /** Safety net behind LISTEN/NOTIFY: look for a new release this often (default 30 s; 0 turns it off). */
+  releasePollMs?: number | undefined
 }
 
 export default fp<ContentPluginOptions>(async (app, options) => {
@@ -42,4 +44,22 @@ export default fp<ContentPluginOptions>(async (app, options) => {
   }
   const release = await releases.refresh()
   app.log.info({ release }, 'release loaded')
+
+  // Another instance (or the publish command) announces each release; every instance swaps it in.
+  let refreshing: Promise<unknown> | null = null
+  const refresh = (reason: string) => {
+    refreshing ??= releases.refresh()
+      .then((number) => app.log.info({ release: number, reason }, 'release refreshed'))
+      .catch((error: unknown) => app.log.warn({ err: error, reason }, 'release refresh failed; serving the release held'))
+      .finally(() => { refreshing = null })
+    return refreshing
+  }
+  const unlisten = await app.database.listen(RELEASE_CHANNEL, () => { refresh('notify') })
+  const pollMs = options.releasePollMs ?? 30_000
+  const poll = pollMs > 0 ? setInterval(() => { refresh('poll') }, pollMs).unref() : null
+  app.addHook('onClose', async () => {
+    if (poll) clearInterval(poll)
+    await unlisten().catch(() => {})
+    await refreshing
+  })
 }, { name: 'content', dependencies: ['database'] })

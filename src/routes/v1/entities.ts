@@ -9,7 +9,7 @@ import {
   entityResponseSchema, listResponseSchema
 } from '../../../schema/api.js'
 import type { EntityDocument } from '../../../schema/entity.js'
-import { entityUrl, listEntities, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
+import { LIST_OMITTED_FIELDS, entityUrl, listEntities, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
 import type { ReleaseSnapshot } from '../../delivery/release-snapshot.js'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { diffDocuments } from '../../delivery/diff.js'
@@ -61,9 +61,11 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   type EntityBody = Static<typeof EntityResponse>
 
   app.get(`/${plural}`, {
+    config: { responseCache: true },
     schema: {
       summary: `List ${plural}`,
-      description: `Published ${plural} in the current (or a pinned) release, ordered and paginated with an opaque cursor.`,
+      description: `Published ${plural} in the current (or a pinned) release, ordered and paginated with an opaque cursor. ` +
+        `Items leave out the long fields (${LIST_OMITTED_FIELDS.join(', ')}) unless \`fields=\` names them.`,
       tags,
       querystring: Type.Object({ ...ListQueryBaseSchema, ...ListFilterSchemas[type] }, { additionalProperties: false }),
       response: { 200: ListResponse, ...problems }
@@ -71,7 +73,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   }, async (request, reply) => {
     const { locale: requested, release, fields, include, limit, cursor, sort, ...filters } = request.query as Record<string, unknown> & typeof request.query
     const locale = negotiateLocale(requested, request.headers['accept-language'])
-    const fieldSet = parseFieldList(type, fields)
+    const fieldSet = listFieldSet(type, fields)
     const includes = parseIncludeList(include)
     const snapshot = await app.releases.snapshot(release)
     const page = listEntities(snapshot, type, {
@@ -97,6 +99,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   })
 
   app.get(`/${plural}/:slug`, {
+    config: { responseCache: true },
     schema: {
       summary: `Get one ${type}`,
       description: `The ${type} in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. ` +
@@ -181,6 +184,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   }
 
   app.get(`/${plural}/:slug/versions/:version`, {
+    config: { responseCache: true },
     schema: {
       summary: `One version of a ${type}`,
       description: 'The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.',
@@ -200,6 +204,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   })
 
   app.get(`/${plural}/:slug/versions/:version/diff`, {
+    config: { responseCache: true },
     schema: {
       summary: `Field-level changes between two versions of a ${type}`,
       description: 'What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.',
