@@ -19,7 +19,11 @@ export interface DatabaseOptions {
   /** Called with every SQL statement: tests count statements to prove there is no N+1. */
   onQuery?: (sql: string) => void
   poolSize?: number
+  /** statement_timeout; also bounds how long a call may wait for a connection. */
+  statementTimeoutMs?: number
 }
+
+export const DEFAULT_POOL_SIZE = 10
 
 export interface DatabaseHandle {
   db: Db
@@ -36,12 +40,21 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
   if (options.databaseUrl) {
     const { default: postgres } = await import('postgres')
     const { drizzle } = await import('drizzle-orm/postgres-js')
+    const statementTimeout = options.statementTimeoutMs ?? 5000
     const client = postgres(options.databaseUrl, {
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
       onnotice: () => {},
-      connect_timeout: 5,
+      // Fail fast and come back fast: postgres.js's default reconnect delay grows to ~20 s.
+      connect_timeout: 2,
+      backoff: (attempt: number) => Math.min(0.5, 0.05 * 2 ** attempt),
       idle_timeout: 60,
-      connection: { application_name: 'ketamine-content-api' }
+      max_lifetime: 30 * 60,
+      connection: {
+        application_name: 'ketamine-content-api',
+        statement_timeout: statementTimeout,
+        idle_in_transaction_session_timeout: statementTimeout * 2,
+        lock_timeout: statementTimeout
+      }
     })
     const db = drizzle({ client, schema: tables, casing: 'snake_case', logger }) as unknown as Db
     return {
@@ -87,4 +100,25 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
 export function rowsOf<T> (result: unknown): T[] {
   if (Array.isArray(result)) return result as T[]
   return ((result as { rows?: T[] }).rows ?? [])
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'KCA_DB_DEADLINE'])
+
+/** True when an error (or what it wraps) means the database cannot answer now, rather than a bug. */
+export function isDatabaseUnavailable (error: unknown): boolean {
+  for (let current = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+    const code = typeof current.code === 'string' ? current.code : ''
+    // 57P01–57P03: server shutting down or not accepting connections; 57014: statement_timeout; 08xxx: connection.
+    if (UNAVAILABLE_CODES.has(code) || /^(57P0[1-3]|57014|08\d{3}|53300)$/.test(code)) return true
+  }
+  return false
+}
+
+/** Rejects with a KCA_DB_DEADLINE error when `work` takes longer than `ms` (waiting for a pool slot included). */
+export function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`database call exceeded ${ms} ms`), { code: 'KCA_DB_DEADLINE' })), ms)
+  })
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
 }

@@ -7,6 +7,14 @@ export const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'unset: embedded PGlite' })),
   PGLITE_DIR: Type.String({ minLength: 1, default: './data/pglite', description: 'data directory of the embedded database; memory:// for a throwaway one' }),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
-  NODE_ENV: StringEnum(['development', 'production', 'test'] as const, { default: 'development' })
+  NODE_ENV: StringEnum(['development', 'production', 'test'] as const, { default: 'development' }),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F:./,\\s]+$', description: 'comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed; unset: none' })),
+  RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 300, description: 'requests per minute per IP without an API key' }),
+  RATE_LIMIT_KEY: Type.Integer({ minimum: 1, default: 3000, description: 'requests per minute per partner API key' }),
+  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'share rate limits and GraphQL budgets across instances' })),
+  GRAPHQL_COST_BUDGET: Type.Integer({ minimum: 1, default: 200_000, description: 'GraphQL cost each client may spend per minute' }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'PostgreSQL statement_timeout and the deadline of every database call' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'a request still unanswered after this gets 503' }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1000, description: 'above this event-loop delay new requests are shed with 503' })
 })
 export type Env = Static<typeof EnvSchema>

@@ -2,8 +2,15 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
-import type { DatabaseHandle } from '../db/client.js'
+import { DEFAULT_POOL_SIZE, isDatabaseUnavailable, type DatabaseHandle } from '../db/client.js'
 import databasePlugin from './plugins/external/database.js'
+import redisPlugin from './plugins/external/redis.js'
+import securityPlugin from './plugins/external/security.js'
+import rateLimitPlugin from './plugins/external/rate-limit.js'
+import underPressurePlugin from './plugins/external/under-pressure.js'
+import metricsPlugin from './plugins/app/metrics.js'
+import openapiPlugin from './plugins/external/openapi.js'
+import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
 import graphqlPlugin from './plugins/app/graphql.js'
 import authPlugin from './plugins/app/auth.js'
@@ -12,7 +19,7 @@ import responseCachePlugin from './plugins/app/response-cache.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import healthRoutes from './routes/health.js'
-import { FRAMEWORK_CODES } from './errors.js'
+import { FRAMEWORK_CODES, UnavailableError } from './errors.js'
 import { sendProblem } from './problem.js'
 
 export interface AppOptions {
@@ -24,17 +31,46 @@ export interface AppOptions {
   releasePollMs?: number | undefined
 }
 
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
-  await fastify.register(databasePlugin, { config: options.config, database: options.database })
+  const { config } = options
+  fastify.setErrorHandler(errorHandler)
+  await fastify.register(securityPlugin)
+  await fastify.register(openapiPlugin)
+  await fastify.register(underPressurePlugin, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS })
+  await fastify.register(databasePlugin, { config, database: options.database })
+  await fastify.register(redisPlugin, { config })
   await fastify.register(authPlugin)
+  await fastify.register(rateLimitPlugin, { config })
   await fastify.register(freshnessPlugin)
   await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
   await fastify.register(responseCachePlugin)
-  await fastify.register(graphqlPlugin, { production: options.config.NODE_ENV === 'production' })
+  await fastify.register(graphqlPlugin, {
+    production: config.NODE_ENV === 'production',
+    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET }
+  })
+  await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
 
-  fastify.setErrorHandler(errorHandler)
-  fastify.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, 404, 'KCA_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)
+  // A request still unanswered after the deadline gets a 503 rather than hanging the client.
+  fastify.addHook('onRequest', async (request, reply) => {
+    const timer = setTimeout(() => {
+      if (reply.sent) return
+      request.log.warn({ url: request.url }, 'request exceeded its deadline')
+      reply.header('retry-after', '5')
+      sendProblem(reply, 503, 'KCA_ERR_TIMEOUT', `no answer within ${config.REQUEST_TIMEOUT_MS} ms; retry shortly`)
+    }, config.REQUEST_TIMEOUT_MS)
+    reply.raw.once('close', () => clearTimeout(timer))
+  })
+
+  // 404 floods count against the rate limit like any other request.
+  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit() }, (request, reply) => {
+    const path = request.url.split('?')[0] ?? ''
+    if (!READ_METHODS.has(request.method) && (path.startsWith('/v1/') || path === '/graphql')) {
+      reply.header('allow', path === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS')
+      return sendProblem(reply, 405, 'KCA_ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; this API is read-only`)
+    }
+    return sendProblem(reply, 404, 'KCA_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${path}`)
   })
 
   await fastify.register(healthRoutes)
@@ -50,6 +86,11 @@ function errorHandler (this: FastifyInstance, error: FastifyError & { validation
       message: validationMessage(item)
     }))
     return sendProblem(reply, 400, 'KCA_ERR_VALIDATION', errors.map((item) => `${item.parameter}: ${item.message}`).join('; '), { errors })
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable')
+    reply.header('retry-after', '5')
+    return sendProblem(reply, 503, 'KCA_ERR_UNAVAILABLE', new UnavailableError().message)
   }
   if (status >= 500) {
     // Never show internals: the request id ties the client's report to the full log line.

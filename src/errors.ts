@@ -12,6 +12,7 @@ export const NoReleaseError = createError('KCA_ERR_NO_RELEASE', 'no content has 
 export const UnavailableError = createError('KCA_ERR_UNAVAILABLE', 'the service is temporarily unavailable; retry shortly', 503)
 export const UnauthorizedError = createError<[string]>('KCA_ERR_UNAUTHORIZED', '%s', 401)
 export const ForbiddenError = createError<[string]>('KCA_ERR_FORBIDDEN', '%s', 403)
+export const RateLimitedError = createError<[string]>('KCA_ERR_RATE_LIMITED', '%s', 429)
 export const ContentConflictError = createError<[string]>('KCA_ERR_CONTENT_CONFLICT', '%s', 409)
 
 export class ContentInvalidError extends Error {

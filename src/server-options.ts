@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 
-export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): FastifyServerOptions {
+export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'TRUST_PROXY'>): FastifyServerOptions {
   return {
+    // X-Forwarded-* is believed only from the proxies named in TRUST_PROXY; anyone else could spoof it.
+    trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((address) => address.trim()).filter(Boolean) : false,
     logger: config.LOG_LEVEL === 'silent'
       ? false
       : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
@@ -14,8 +16,9 @@ export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): 
       return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID()
     },
     bodyLimit: 64 * 1024,
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
+    // Slow-loris clients are cut off: the whole request must arrive within 10 s.
+    connectionTimeout: 10_000,
+    requestTimeout: 10_000,
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },

@@ -2,7 +2,19 @@ import { test } from 'tap'
 import { ConfigError, loadConfig } from '../src/config.js'
 
 test('defaults', async (t) => {
-  t.same(loadConfig({}), { PORT: 3000, HOST: '127.0.0.1', PGLITE_DIR: './data/pglite', LOG_LEVEL: 'info', NODE_ENV: 'development' })
+  t.same(loadConfig({}), {
+    PORT: 3000,
+    HOST: '127.0.0.1',
+    PGLITE_DIR: './data/pglite',
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    RATE_LIMIT_ANONYMOUS: 300,
+    RATE_LIMIT_KEY: 3000,
+    GRAPHQL_COST_BUDGET: 200_000,
+    DB_STATEMENT_TIMEOUT_MS: 5000,
+    REQUEST_TIMEOUT_MS: 5000,
+    MAX_EVENT_LOOP_DELAY_MS: 1000
+  })
 })
 
 test('values are parsed and validated', async (t) => {

@@ -1,7 +1,7 @@
 // Thin resolvers over the release snapshot. Relations go through Mercurius loaders, which receive the whole
 // batch of parents at once and answer in the same order; versions are fetched with one SQL statement per batch.
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius'
-import { ENTITY_TYPES, PAGE_LIMIT_MAX, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
+import { ENTITY_TYPES, PAGE_LIMIT_MAX, SLUG_PATTERN, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
 import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolvedFromVersion, type Sort } from '../delivery/representation.js'
 import { diffDocuments } from '../delivery/diff.js'
@@ -51,6 +51,8 @@ function relatedNodes (node: EntityNode, targetType?: EntityType): EntityNode[] 
     .map((resolved) => toNode(node.snapshot, resolved, node.requestedLocale))
 }
 
+const SLUG = new RegExp(SLUG_PATTERN)
+
 const SORTS: Record<string, Sort> = { slug: 'slug', slug_desc: '-slug', title: 'title', title_desc: '-title', publishedAt: 'publishedAt', publishedAt_desc: '-publishedAt' }
 
 interface ConnectionArgs { first?: number | null, after?: string | null, filter?: Record<string, string | null> | null, sort?: string | null, locale?: Locale | null, release?: number | null }
@@ -64,6 +66,8 @@ export function createResolvers (): IResolvers {
   }
   for (const type of ENTITY_TYPES) {
     query[type] = async (_root: unknown, args: SingleArgs, context: MercuriusContext) => {
+      if (!SLUG.test(args.slug) || args.slug.length > 80) throw new BadRequestError('slug: must be a kebab-case slug of at most 80 characters')
+      if (args.release !== undefined && args.release !== null && args.release < 1) throw new BadRequestError('release: must be a positive integer')
       const snapshot = await context.app.releases.snapshot(args.release ?? undefined)
       const locale = args.locale ?? 'en'
       const resolved = snapshot.find(type, args.slug, locale)

@@ -54,9 +54,17 @@ test('drafts never leak, and preview needs the preview scope', async (t) => {
   })
 
   t.test('a full-depth GraphQL query finds no draft text', async (t) => {
-    const node = 'slug title summary related { slug title } '
-    const query = `{ ${['topics', 'conditions', 'risks', 'mechanisms'].map((plural) => `${plural}(first: 100) { nodes { ${node} versions { version changeNote } ${plural === 'conditions' ? `risks { ${node} } mechanisms { ${node} } topics { ${node} }` : `conditions { ${node} }`} } }`).join(' ')}
-      changes(first: 500) { nodes { slug } } releases { changes { slug } }
+    // Every relation of every entity, with pages small enough to stay under the cost budget.
+    const card = '{ slug title summary }'
+    const relations: Record<string, string[]> = {
+      topics: ['conditions', 'risks', 'mechanisms', 'topics'],
+      conditions: ['risks', 'mechanisms', 'topics'],
+      risks: ['conditions', 'mechanisms', 'topics'],
+      mechanisms: ['conditions', 'risks', 'topics']
+    }
+    const lists = Object.entries(relations).map(([plural, fields]) =>
+      `${plural}(first: 15) { nodes { slug title summary related ${card} versions { version changeNote } ${fields.map((field) => `${field} ${card}`).join(' ')} } }`)
+    const query = `{ ${lists.join(' ')} changes(first: 100) { nodes { slug } } releases { changes { slug } }
       d1: risk(slug: "draft-risk") { slug } d2: condition(slug: "draft-condition") { slug } }`
     const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
     t.equal(response.statusCode, 200)

@@ -20,7 +20,8 @@ export default fp<DatabasePluginOptions>(async (app, options) => {
   const owned = !options.database
   const database = options.database ?? await createDatabase({
     databaseUrl: options.config.DATABASE_URL,
-    pgliteDir: options.config.PGLITE_DIR
+    pgliteDir: options.config.PGLITE_DIR,
+    statementTimeoutMs: options.config.DB_STATEMENT_TIMEOUT_MS
   })
   if (owned) app.addHook('onClose', async () => { await database.close() })
   await migrateDatabase(database)

@@ -1,0 +1,105 @@
+// Static limits on GraphQL documents, checked before anything executes (reliability A1–A4): a cost budget
+// where every list multiplies what it contains, an alias cap, and the helpers that enforce them.
+import {
+  GraphQLError, Kind, getNamedType, isListType, isNonNullType, isObjectType, isInterfaceType,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema,
+  type GraphQLOutputType, type GraphQLCompositeType, type SelectionSetNode, type ValidationContext, type ASTVisitor, type ValueNode
+} from 'graphql'
+
+export const COST_BUDGET = 10_000
+export const MAX_ALIASES = 15
+/** Relations of one entity are bounded by the corpus, not by an argument: counted as this many items. */
+export const RELATION_LIST_SIZE = 20
+const CONNECTION_DEFAULTS: Record<string, number> = { changes: 100, releases: 25, search: 10 }
+/** Plain data carried inside an entity: no resolver or query behind it, so it costs nothing. */
+const VALUE_TYPES = new Set(['Section', 'Code', 'Reviewer', 'Review', 'Source', 'CrisisResource', 'RegulatoryEntry', 'Protocol', 'PageInfo', 'FieldChange', 'Attribution', 'ReleaseStats'])
+const CONNECTION_DEFAULT = 25
+
+export class QueryCostError extends Error {
+  readonly code = 'KCA_ERR_QUERY_COST'
+  readonly statusCode = 400
+  constructor (readonly cost: number) {
+    super(`query cost ${cost} exceeds the budget of ${COST_BUDGET}; ask for smaller pages (first:) or fewer nested lists`)
+  }
+}
+
+function isList (type: GraphQLOutputType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type)
+}
+
+function argumentValue (node: ValueNode | undefined, variables: Record<string, unknown>): unknown {
+  if (!node) return undefined
+  if (node.kind === Kind.VARIABLE) return variables[node.name.value]
+  if (node.kind === Kind.INT) return Number(node.value)
+  return undefined
+}
+
+/** Items a list field may return: its `first` argument (variables applied), a default, or the relation bound. */
+function listSize (field: FieldNode, definition: GraphQLField<unknown, unknown>, variables: Record<string, unknown>): number {
+  const firstNode = field.arguments?.find((argument) => argument.name.value === 'first')
+  const first = argumentValue(firstNode?.value, variables)
+  if (typeof first === 'number' && Number.isFinite(first)) return Math.max(0, first)
+  const declared = definition.args.find((argument) => argument.name === 'first')?.defaultValue
+  if (typeof declared === 'number') return declared
+  return CONNECTION_DEFAULTS[definition.name] ?? (definition.args.some((argument) => argument.name === 'first') ? CONNECTION_DEFAULT : RELATION_LIST_SIZE)
+}
+
+/** The cost of a document: every object field costs 1, and a list multiplies (1 + what each item selects). */
+export function documentCost (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string | null): number {
+  const fragments = new Map<string, FragmentDefinitionNode>()
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition)
+
+  const selectionCost = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
+    if (!selectionSet) return 0
+    let total = 0
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (!isObjectType(parent) && !isInterfaceType(parent)) continue
+        const definition = parent.getFields()[selection.name.value]
+        if (!definition) continue
+        const named = getNamedType(definition.type)
+        if ((!isObjectType(named) && !isInterfaceType(named)) || VALUE_TYPES.has(named.name)) continue
+        const inner = selectionCost(named, selection.selectionSet, seen)
+        if (parent.name.endsWith('Connection') || parent.name.endsWith('Edge')) {
+          // The connection already counted each item once per page slot: nodes and edges are those same items.
+          total += inner
+        } else {
+          total += isList(definition.type) || named.name.endsWith('Connection') ? listSize(selection, definition, variables) * (1 + inner) : 1 + inner
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const typeName = selection.typeCondition?.name.value
+        const target = typeName ? schema.getType(typeName) as GraphQLCompositeType | undefined : parent
+        total += selectionCost(target ?? parent, selection.selectionSet, seen)
+      } else {
+        const name = selection.name.value
+        const fragment = fragments.get(name)
+        // A fragment spread inside itself is rejected by validation; here it must only not loop.
+        if (!fragment || seen.has(name)) continue
+        const target = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined
+        total += selectionCost(target ?? parent, fragment.selectionSet, new Set([...seen, name]))
+      }
+    }
+    return total
+  }
+
+  let cost = 0
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue
+    if (operationName && definition.name?.value !== operationName) continue
+    const root = definition.operation === 'query' ? schema.getQueryType() : definition.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType()
+    if (root) cost += selectionCost(root, definition.selectionSet, new Set())
+  }
+  return cost
+}
+
+/** Aliases let one request ask for the same expensive field many times: at most MAX_ALIASES per document. */
+export function maxAliasesRule (context: ValidationContext): ASTVisitor {
+  let aliases = 0
+  return {
+    Field (node) {
+      if (!node.alias) return
+      aliases++
+      if (aliases === MAX_ALIASES + 1) context.reportError(new GraphQLError(`a document may use at most ${MAX_ALIASES} aliases`, { nodes: [node] }))
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// Prometheus metrics at /metrics: requests and latency by route and status, the release served, what the
+// in-memory caches hold, the database driver and pool size, and the process itself.
+import fp from 'fastify-plugin'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export default fp<{ poolSize: number }>(async (app, options) => {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'kca_' })
+  const requests = new Counter({ name: 'kca_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [registry] })
+  const duration = new Histogram({
+    name: 'kca_http_request_duration_seconds',
+    help: 'time to answer, by route',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry]
+  })
+  registry.registerMetric(new Gauge({ name: 'kca_release_current', help: 'number of the release being served (0: none)', registers: [], collect () { this.set(app.releases.currentRelease ?? 0) } }))
+  registry.registerMetric(new Gauge({
+    name: 'kca_response_cache_entries',
+    help: 'answers held in memory',
+    labelNames: ['cache'],
+    registers: [],
+    collect () {
+      this.set({ cache: 'rest' }, app.responseCache.size.entries)
+      this.set({ cache: 'graphql' }, app.graphqlCache.size.entries)
+    }
+  }))
+  registry.registerMetric(new Gauge({
+    name: 'kca_response_cache_bytes',
+    help: 'bytes of answers held in memory',
+    labelNames: ['cache'],
+    registers: [],
+    collect () {
+      this.set({ cache: 'rest' }, app.responseCache.size.bytes)
+      this.set({ cache: 'graphql' }, app.graphqlCache.size.bytes)
+    }
+  }))
+  registry.registerMetric(new Gauge({
+    name: 'kca_db_pool_max',
+    help: 'connections the pool may open (PGlite: one)',
+    labelNames: ['driver'],
+    registers: [],
+    collect () { this.set({ driver: app.database.driver }, app.database.driver === 'pglite' ? 1 : options.poolSize) }
+  }))
+
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: one series per route, whatever the slugs.
+    const route = request.routeOptions.url ?? 'unmatched'
+    const labels = { method: request.method, route, status: String(reply.statusCode) }
+    requests.inc(labels)
+    duration.observe(labels, reply.elapsedTime / 1000)
+  })
+
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { rateLimit: false } }, async (_request, reply) => {
+    reply.type(registry.contentType).header('cache-control', 'no-store')
+    return registry.metrics()
+  })
+}, { name: 'metrics', dependencies: ['content', 'response-cache', 'graphql'] })

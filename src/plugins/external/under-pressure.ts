@@ -1,0 +1,16 @@
+// Load shedding: when the event loop falls behind, new requests get a quick 503 with Retry-After instead
+// of queueing until everything times out.
+import fp from 'fastify-plugin'
+import underPressure from '@fastify/under-pressure'
+import { sendProblem } from '../../problem.js'
+
+export default fp<{ maxEventLoopDelayMs: number }>(async (app, options) => {
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs,
+    retryAfter: 5,
+    pressureHandler: (_request, reply, type, value) => {
+      reply.header('retry-after', '5')
+      sendProblem(reply, 503, 'KCA_ERR_OVERLOADED', `the service is overloaded (${type} ${String(value)}); retry shortly`)
+    }
+  })
+}, { name: 'under-pressure' })
