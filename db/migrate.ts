@@ -6,7 +6,18 @@ import type { DatabaseHandle } from './client.js'
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK_KEY = 7_403_119_001
 
-export async function migrateDatabase (handle: DatabaseHandle): Promise<void> {
+// Advisory locks are re-entrant within one session, and PGlite is one session: calls through the same
+// handle are queued here as well.
+const queues = new WeakMap<DatabaseHandle, Promise<unknown>>()
+
+export function migrateDatabase (handle: DatabaseHandle): Promise<void> {
+  const previous = queues.get(handle) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(() => migrateUnderLock(handle))
+  queues.set(handle, next)
+  return next
+}
+
+async function migrateUnderLock (handle: DatabaseHandle): Promise<void> {
   const migrate = handle.driver === 'pglite'
     ? (await import('drizzle-orm/pglite/migrator')).migrate
     : (await import('drizzle-orm/postgres-js/migrator')).migrate
