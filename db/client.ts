@@ -28,7 +28,7 @@ export const DEFAULT_POOL_SIZE = 10
 export interface DatabaseHandle {
   db: Db
   driver: 'pglite' | 'postgres'
-  /** Runs `fn` on one dedicated connection (advisory session locks need the same connection throughout). */
+  /** Runs `fn` on one dedicated session (advisory session locks need the same connection throughout). */
   withConnection: <T>(fn: (query: (text: string) => Promise<unknown[]>) => Promise<T>) => Promise<T>
   /** LISTEN on a channel; resolves to a function that stops listening. */
   listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>
@@ -41,7 +41,7 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
     const { default: postgres } = await import('postgres')
     const { drizzle } = await import('drizzle-orm/postgres-js')
     const statementTimeout = options.statementTimeoutMs ?? 5000
-    const client = postgres(options.databaseUrl, {
+    const settings = {
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
       onnotice: () => {},
       // Fail fast and come back fast: postgres.js's default reconnect delay grows to ~20 s.
@@ -55,17 +55,21 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
         idle_in_transaction_session_timeout: statementTimeout * 2,
         lock_timeout: statementTimeout
       }
-    })
+    }
+    const client = postgres(options.databaseUrl, settings)
+    const databaseUrl = options.databaseUrl
     const db = drizzle({ client, schema: tables, casing: 'snake_case', logger }) as unknown as Db
     return {
       db,
       driver: 'postgres',
+      // A connection of its own, outside the pool: a session lock held here can never starve the pool
+      // (with a pool of one, holding a pooled connection while migrating would deadlock).
       async withConnection (fn) {
-        const reserved = await client.reserve()
+        const single = postgres(databaseUrl, { ...settings, max: 1, connection: { ...settings.connection, statement_timeout: 0 } })
         try {
-          return await fn(async (text) => [...await reserved.unsafe(text)])
+          return await fn(async (text) => [...await single.unsafe(text)])
         } finally {
-          reserved.release()
+          await single.end({ timeout: 5 })
         }
       },
       async listen (channel, onNotify) {

@@ -3,6 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { sql } from 'drizzle-orm'
 import { migrationStatus } from '../../db/migrate.js'
+import { withDeadline } from '../../db/client.js'
+
+/** Readiness must answer quickly even when the database hangs: probes have their own timeouts. */
+const READY_DEADLINE_MS = 1000
 
 const ReadySchema = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not-ready')]),
@@ -22,9 +26,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     let database = false
     let migrations = { applied: 0, available: 0 }
     try {
-      await app.database.db.execute(sql`select 1`)
+      await withDeadline(app.database.db.execute(sql`select 1`), READY_DEADLINE_MS)
       database = true
-      migrations = await migrationStatus(app.database)
+      migrations = await withDeadline(migrationStatus(app.database), READY_DEADLINE_MS)
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check: database unavailable')
     }
