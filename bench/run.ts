@@ -1,71 +1,22 @@
 // npm run bench: autocannon against servers in their own processes, 10 connections, warm-up first, every
 // scenario reported as req/s, p50, p99 and its ratio to a bare Fastify route measured in the same run.
 // Modes: PGlite (always) and PostgreSQL (when BENCH_DATABASE_URL or the local server is reachable).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
+import { ROOT, load, mb, rssOf, startServer, stopServer } from './lib.js'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const CONNECTIONS = 10
-const ROOT = new URL('..', import.meta.url).pathname
 
-interface Server { process: ChildProcess, port: number, peakRss: number, stopSampling: () => void }
 interface Scenario { id: string, name: string, path: string, method?: 'GET' | 'POST', body?: string, headers?: Record<string, string>, target?: number }
 interface Result { id: string, name: string, requestsPerSecond: number, p50: number, p99: number, errors: number, non2xx: number, ratio: number, target?: number | undefined, met?: boolean | undefined }
 
-function rssOf (pid: number): number {
-  try {
-    const status = execFileSync('cat', [`/proc/${pid}/status`]).toString()
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
-  } catch { return 0 }
-}
-
-async function start (script: string, env: Record<string, string>): Promise<Server & { startMs: number }> {
-  const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.on('data', (chunk) => { output += chunk })
-  child.stderr?.on('data', (chunk) => { output += chunk })
-  const port = Number(env.PORT)
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited: ${output}`)
-    if (Date.now() > deadline) throw new Error(`${script} did not start: ${output}`)
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}${script.includes('bare') ? '/static' : '/health/ready'}`)
-      if (response.ok) break
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  const server = { process: child, port, peakRss: rssOf(child.pid as number), startMs: performance.now() - started, stopSampling: () => {} }
-  const timer = setInterval(() => { server.peakRss = Math.max(server.peakRss, rssOf(child.pid as number)) }, 200)
-  server.stopSampling = () => clearInterval(timer)
-  return server
-}
-
-async function stop (server: Server): Promise<void> {
-  server.stopSampling()
-  server.process.kill('SIGTERM')
-  await new Promise((resolve) => server.process.once('exit', resolve))
-}
-
-async function load (port: number, scenario: Scenario, duration: number) {
-  return autocannon({
-    url: `http://127.0.0.1:${port}${scenario.path}`,
-    method: scenario.method ?? 'GET',
-    headers: { ...(scenario.body ? { 'content-type': 'application/json' } : {}), ...scenario.headers },
-    ...(scenario.body ? { body: scenario.body } : {}),
-    connections: CONNECTIONS,
-    duration
-  })
-}
-
 async function measure (port: number, scenario: Scenario) {
-  await load(port, scenario, WARMUP)
-  const result = await load(port, scenario, DURATION)
+  const options = { port, path: scenario.path, method: scenario.method ?? 'GET' as const, ...(scenario.body ? { body: scenario.body } : {}), ...(scenario.headers ? { headers: scenario.headers } : {}), connections: CONNECTIONS }
+  await load({ ...options, duration: WARMUP })
+  const result = await load({ ...options, duration: DURATION })
   return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
 }
 
@@ -73,16 +24,17 @@ const graphql = (query: string) => JSON.stringify({ query })
 
 async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
   const dataRoot = await mkdtemp(join(tmpdir(), 'kca-bench-'))
-  const env: Record<string, string> = { PORT: String(4300 + (mode === 'postgres' ? 10 : 0)) }
+  // Limits sized for a benchmark: the defaults (300 requests a minute per IP) would measure the rate limiter.
+  const env: Record<string, string> = { PORT: String(4300 + (mode === 'postgres' ? 10 : 0)), RATE_LIMIT_ANONYMOUS: '100000000', GRAPHQL_COST_BUDGET: '1000000000' }
   if (databaseUrl) env.DATABASE_URL = databaseUrl
   else env.PGLITE_DIR = join(dataRoot, 'pglite')
 
   // Start-up: an empty database (migrate + publish the seeds), then a restart on the existing one.
-  const fresh = await start('src/server.ts', env)
+  const fresh = await startServer('src/server.ts', env)
   const firstStartMs = fresh.startMs
   const rssAtReadyFirst = fresh.peakRss
-  await stop(fresh)
-  const app = await start('src/server.ts', env)
+  await stopServer(fresh)
+  const app = await startServer('src/server.ts', env)
   const restartMs = app.startMs
   const rssAtReady = rssOf(app.process.pid as number)
   app.peakRss = rssAtReady
@@ -90,7 +42,7 @@ async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
   const probe = await fetch(`http://127.0.0.1:${app.port}/v1/conditions/ptsd?include=risks,mechanisms`)
   const entityBytes = (await probe.text()).length
   const etag = probe.headers.get('etag') ?? ''
-  const bare = await start('bench/bare-server.ts', { PORT: String(4400 + (mode === 'postgres' ? 10 : 0)), BARE_BODY_BYTES: String(entityBytes) })
+  const bare = await startServer('bench/bare-server.ts', { PORT: String(4400 + (mode === 'postgres' ? 10 : 0)), BARE_BODY_BYTES: String(entityBytes) }, '/static')
 
   const scenarios: Scenario[] = [
     { id: 'b', name: 'REST current entity with relations', path: '/v1/conditions/ptsd?include=risks,mechanisms', target: 0.7 },
@@ -114,14 +66,10 @@ async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
     results.push({ id: scenario.id, name: scenario.name, ...measured, ratio, target: scenario.target, met: scenario.target === undefined ? undefined : ratio >= scenario.target })
   }
   const peakRssUnderLoad = app.peakRss
-  await stop(bare)
-  await stop(app)
+  await stopServer(bare)
+  await stopServer(app)
   await rm(dataRoot, { recursive: true, force: true })
   return { mode, entityBytes, startup: { emptyDatabaseToReadyMs: Math.round(firstStartMs), restartToReadyMs: Math.round(restartMs), rssAtReadyFirstStartMB: mb(rssAtReadyFirst), rssAtReadyMB: mb(rssAtReady) }, peakRssUnderLoadMB: mb(peakRssUnderLoad), results }
-}
-
-function mb (bytes: number): number {
-  return Math.round(bytes / 1024 / 1024)
 }
 
 function print (run: Awaited<ReturnType<typeof runMode>>) {

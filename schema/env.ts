@@ -15,6 +15,6 @@ export const EnvSchema = Type.Object({
   GRAPHQL_COST_BUDGET: Type.Integer({ minimum: 1, default: 200_000, description: 'GraphQL cost each client may spend per minute' }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'PostgreSQL statement_timeout and the deadline of every database call' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'a request still unanswered after this gets 503' }),
-  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 10, default: 1000, description: 'above this event-loop delay new requests are shed with 503' })
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000, description: 'above this event-loop delay new requests are shed with 503; 0 turns shedding off' })
 })
 export type Env = Static<typeof EnvSchema>

@@ -18,6 +18,7 @@ import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
+import searchRoutes from './routes/v1/search.js'
 import healthRoutes from './routes/health.js'
 import { FRAMEWORK_CODES, UnavailableError } from './errors.js'
 import { sendProblem } from './problem.js'
@@ -76,6 +77,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(healthRoutes)
   await fastify.register(entityRoutes, { prefix: '/v1' })
   await fastify.register(releaseRoutes, { prefix: '/v1' })
+  await fastify.register(searchRoutes, { prefix: '/v1' })
 }
 
 function errorHandler (this: FastifyInstance, error: FastifyError & { validation?: unknown[], validationContext?: string }, request: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[1], reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2]) {

@@ -15,7 +15,7 @@ export interface TestContext {
 
 // Rate limits are high in tests (a crawl sends hundreds of requests) and load shedding is off (parallel test
 // files share two cores); the hardening tests set their own values.
-export const testConfig: Config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', PGLITE_DIR: 'memory://', RATE_LIMIT_ANONYMOUS: '1000000', RATE_LIMIT_KEY: '1000000', GRAPHQL_COST_BUDGET: '100000000', MAX_EVENT_LOOP_DELAY_MS: '60000' })
+export const testConfig: Config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', PGLITE_DIR: 'memory://', RATE_LIMIT_ANONYMOUS: '1000000', RATE_LIMIT_KEY: '1000000', GRAPHQL_COST_BUDGET: '100000000', MAX_EVENT_LOOP_DELAY_MS: '0' })
 
 /** A migrated, empty database that exists only for this test. */
 export async function testDatabase (t: TestContext, options: Pick<DatabaseOptions, 'onQuery'> = {}): Promise<DatabaseHandle> {

@@ -7,6 +7,7 @@ import {
 } from '../../db/tables/index.js'
 import type { EntityType, Locale } from '../../schema/common.js'
 import type { EntityDocument, Source } from '../../schema/entity.js'
+import { createSearchRepository } from './search-repository.js'
 
 export interface EntityKey { type: EntityType, slug: string, locale: Locale }
 
@@ -164,6 +165,8 @@ export function createContentRepository (db: Db) {
           await tx.insert(versionLinks).values(document.related.map((link) => ({ versionId, targetType: link.type, targetSlug: link.slug }))).onConflictDoNothing()
         }
         await tx.insert(versionSources).values(document.sources.map((source) => ({ versionId, sourceId: source.id }))).onConflictDoNothing()
+        // Indexed in the same transaction: a release is never searchable with some of its versions missing.
+        await createSearchRepository(db).indexVersion(versionId, tx)
       }
       return versionId
     },

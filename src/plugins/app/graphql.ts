@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs'
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
+import type { IResolvers } from 'mercurius'
 import { createLoaders, createResolvers } from '../../graphql/resolvers.js'
+import { createSearchResolvers } from '../../graphql/search-resolvers.js'
 import { NoSchemaIntrospectionCustomRule, type DocumentNode } from 'graphql'
 import { formatGraphqlErrors } from '../../graphql/error-formatter.js'
 import { COST_BUDGET, QueryCostError, documentCost, maxAliasesRule } from '../../graphql/limits.js'
@@ -39,9 +41,11 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   app.addHook('onRoute', (route) => {
     if (route.url === '/graphql') route.bodyLimit = GRAPHQL_BODY_LIMIT
   })
+  const base = createResolvers()
+  const search = createSearchResolvers()
   await app.register(mercurius, {
     schema: SDL,
-    resolvers: createResolvers(),
+    resolvers: { ...base, ...search, Query: { ...base.Query, ...search.Query } } as IResolvers,
     loaders: createLoaders(app.contentRepository),
     graphiql: !options.production,
     allowBatchedQueries: false,

@@ -6,6 +6,8 @@ import { sendProblem } from '../../problem.js'
 
 export default fp<{ maxEventLoopDelayMs: number }>(async (app, options) => {
   await app.register(underPressure, {
+    // 0 turns the check off. Note that an interval in which the loop never turned (a long synchronous
+    // PGlite step) counts as an infinite delay, so the requests right after it are shed too.
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     retryAfter: 5,
     pressureHandler: (_request, reply, type, value) => {

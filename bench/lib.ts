@@ -1,0 +1,77 @@
+// What the benchmarks share: servers in their own processes, their memory, and autocannon runs.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import autocannon from 'autocannon'
+
+export const ROOT = new URL('..', import.meta.url).pathname
+
+export interface Server { process: ChildProcess, port: number, peakRss: number, startMs: number, output: () => string, stopSampling: () => void }
+
+export function rssOf (pid: number): number {
+  try {
+    const status = execFileSync('cat', [`/proc/${pid}/status`]).toString()
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+  } catch {
+    return 0
+  }
+}
+
+export function mb (bytes: number): number {
+  return Math.round(bytes / 1024 / 1024)
+}
+
+/** Starts a script with tsx and waits until `readyPath` answers 200; samples its RSS every 200 ms. */
+export async function startServer (script: string, env: Record<string, string>, readyPath = '/health/ready'): Promise<Server> {
+  const started = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk) => { output += chunk })
+  child.stderr?.on('data', (chunk) => { output += chunk })
+  const port = Number(env.PORT)
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited: ${output}`)
+    if (Date.now() > deadline) throw new Error(`${script} did not start: ${output}`)
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).ok) break
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const server: Server = { process: child, port, peakRss: rssOf(child.pid as number), startMs: performance.now() - started, output: () => output, stopSampling: () => {} }
+  const timer = setInterval(() => { server.peakRss = Math.max(server.peakRss, rssOf(child.pid as number)) }, 200)
+  server.stopSampling = () => clearInterval(timer)
+  return server
+}
+
+export async function stopServer (server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  server.stopSampling()
+  if (server.process.exitCode !== null) return server.process.exitCode
+  server.process.kill(signal)
+  return new Promise((resolve) => server.process.once('exit', (code) => resolve(code)))
+}
+
+export interface LoadOptions {
+  port: number
+  path: string
+  method?: 'GET' | 'POST'
+  body?: string
+  headers?: Record<string, string>
+  connections?: number
+  duration: number
+  overallRate?: number
+}
+
+export function load (options: LoadOptions) {
+  return autocannon({
+    url: `http://127.0.0.1:${options.port}${options.path}`,
+    method: options.method ?? 'GET',
+    headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    ...(options.body ? { body: options.body } : {}),
+    connections: options.connections ?? 10,
+    duration: options.duration,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {})
+  })
+}
