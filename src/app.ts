@@ -20,6 +20,7 @@ import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import searchRoutes from './routes/v1/search.js'
 import healthRoutes from './routes/health.js'
+import embedRoutes from './routes/embed.js'
 import { FRAMEWORK_CODES, UnavailableError } from './errors.js'
 import { sendProblem } from './problem.js'
 
@@ -75,6 +76,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   })
 
   await fastify.register(healthRoutes)
+  await fastify.register(embedRoutes)
   await fastify.register(entityRoutes, { prefix: '/v1' })
   await fastify.register(releaseRoutes, { prefix: '/v1' })
   await fastify.register(searchRoutes, { prefix: '/v1' })

@@ -21,6 +21,8 @@ export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | '
     requestTimeout: 10_000,
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
+    // An empty embedded database is migrated and seeded during start-up: give that time on a slow machine.
+    pluginTimeout: 120_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

@@ -3,6 +3,7 @@
 // from memory. A new release makes every key miss; the old entries are dropped on the swap.
 import fp from 'fastify-plugin'
 import { negotiateLocale } from '../../delivery/locale.js'
+import { negotiateFormat, type Format } from '../../delivery/format.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,7 +71,9 @@ export default fp(async (app) => {
     if (query?.preview === true) return
     const release = app.releases.currentRelease
     if (release === null) return
-    const key = `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${request.url}`
+    // The representation depends on Accept; JSON-LD also carries absolute URLs of the host asked.
+    const format = negotiateFormat(query?.format as Format | undefined, request.headers.accept)
+    const key = `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${format === 'jsonld' ? request.host : ''}|${request.url}`
     const hit = cache.get(key)
     if (!hit) {
       request.responseCacheKey = key

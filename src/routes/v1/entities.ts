@@ -3,14 +3,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ENTITY_TYPES, LocaleSchema, TYPE_PLURALS, type EntityType, type Locale } from '../../../schema/common.js'
+import { ENTITY_TYPES, LocaleSchema, StringEnum, TYPE_PLURALS, type EntityType, type Locale } from '../../../schema/common.js'
 import {
   CommonReadQuerySchema, ListFilterSchemas, ListQueryBaseSchema, ProblemSchema, SlugParamsSchema, VersionDiffSchema, VersionListSchema,
   entityResponseSchema, listResponseSchema
 } from '../../../schema/api.js'
 import type { EntityDocument } from '../../../schema/entity.js'
 import { LIST_OMITTED_FIELDS, entityUrl, listEntities, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
-import type { ReleaseSnapshot } from '../../delivery/release-snapshot.js'
+import type { ReleaseSnapshot, ResolvedEntity } from '../../delivery/release-snapshot.js'
+import { renderHtmlFragment } from '../../delivery/html.js'
+import { renderJsonLd } from '../../delivery/jsonld.js'
+import { FORMATS, negotiateFormat } from '../../delivery/format.js'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { diffDocuments } from '../../delivery/diff.js'
 import { BadRequestError, GoneError, NotFoundError } from '../../errors.js'
@@ -108,18 +111,35 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       params: SlugParamsSchema,
       querystring: Type.Object({
         ...CommonReadQuerySchema,
-        preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' }))
+        preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' })),
+        format: Type.Optional(StringEnum(FORMATS, { description: 'json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json' }))
       }, { additionalProperties: false }),
-      response: { 200: EntityResponse, ...problems }
+      response: {
+        // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
+        200: {
+          description: `the ${type}`,
+          content: {
+            'application/json': { schema: EntityResponse },
+            'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) },
+            'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) }
+          }
+        },
+        ...problems
+      }
     }
   }, async (request, reply) => {
     const { slug } = request.params
-    const { locale: requested, release, fields, include, preview } = request.query
+    const { locale: requested, release, fields, include, preview, format: requestedFormat } = request.query
     const locale = negotiateLocale(requested, request.headers['accept-language'])
+    const format = negotiateFormat(requestedFormat, request.headers.accept)
+    if (format !== 'json' && (fields !== undefined || include !== undefined)) throw new BadRequestError(`fields and include shape JSON only; leave them out for format ${format}`)
     const fieldSet = parseFieldList(type, fields)
     const includes = parseIncludeList(include)
     const snapshot = await app.releases.snapshot(release)
-    reply.header('vary', 'accept-language')
+    reply.header('vary', 'accept-language, accept')
+    const sendDocument = (resolved: ResolvedEntity) => format === 'html'
+      ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(snapshot, resolved, { locale }))
+      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(snapshot, resolved, { locale, baseUrl: `${request.protocol}://${request.host}` }))
     if (preview === true) {
       requireScope(request, 'preview')
       if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
@@ -128,6 +148,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
         setFreshness(reply, { policy: 'private' })
         reply.header('content-language', draft.document.locale)
         const resolved = { entity: { entityId: 0, document: draft.document, version: 0, contentHash: draft.contentHash, publishedAt: draft.updatedAt, changeNote: 'draft', versionRelease: 0 }, fallback: draft.document.locale !== locale }
+        if (format !== 'json') return sendDocument(resolved)
         return { ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }), status: 'draft', meta: metaOf(snapshot, locale, resolved.fallback) } as EntityBody
       }
     }
@@ -139,6 +160,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       keys: surrogateKeys(snapshot, resolved.entity.document, includes),
       lastModified: resolved.entity.publishedAt
     })
+    if (format !== 'json') return sendDocument(resolved)
     return {
       ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }),
       ...(preview === true ? { status: 'published' } : {}),
