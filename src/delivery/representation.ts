@@ -205,3 +205,15 @@ export function resolvedFromVersion (record: VersionRecord): ResolvedEntity {
     fallback: false
   }
 }
+
+/** One line of a version history, as REST and GraphQL show it. */
+export function versionSummary (record: VersionRecord) {
+  return {
+    version: record.version,
+    state: record.state,
+    publishedAt: record.publishedAt.toISOString(),
+    changeNote: record.changeNote,
+    contentHash: record.contentHash,
+    release: record.releaseNumber
+  }
+}

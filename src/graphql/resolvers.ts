@@ -3,7 +3,7 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius'
 import { ENTITY_TYPES, PAGE_LIMIT_MAX, SLUG_PATTERN, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
-import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolvedFromVersion, type Sort } from '../delivery/representation.js'
+import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolvedFromVersion, versionSummary, type Sort } from '../delivery/representation.js'
 import { diffDocuments } from '../delivery/diff.js'
 import { changeEvent, decodeChangeCursor, encodeChangeCursor } from '../delivery/changes.js'
 import { BadRequestError, NotFoundError } from '../errors.js'
@@ -172,14 +172,7 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
       opts: { cache: false },
       loader: async (queries: Array<{ obj: EntityNode }>) => {
         const history = await repository.listVersionsOfEntities([...new Set(queries.map(({ obj }) => obj.entityId))])
-        return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map((version) => ({
-          version: version.version,
-          state: version.state,
-          publishedAt: version.publishedAt.toISOString(),
-          changeNote: version.changeNote,
-          contentHash: version.contentHash,
-          release: version.releaseNumber
-        })))
+        return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map(versionSummary))
       }
     }
     loaders[TYPE_NAMES[type]] = fields

@@ -5,16 +5,16 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ENTITY_TYPES, LOCALES, LocaleSchema, SlugSchema, SLUG_PATTERN, StringEnum, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
 import { ProblemSchema } from '../../schema/api.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
 import { negotiateLocale } from '../delivery/locale.js'
-import { entityUrl } from '../delivery/representation.js'
 import { escapeHtml, renderHtmlFragment } from '../delivery/html.js'
 import { PUBLISHER_NAME, jsonLdScriptContent, pagePath, renderJsonLd } from '../delivery/jsonld.js'
-import { GoneError, NotFoundError } from '../errors.js'
+import { NotFoundError } from '../errors.js'
+import { missingEntityError } from '../delivery/missing-entity.js'
 import { setFreshness, strongEtag } from '../plugins/app/freshness.js'
 import { sendProblem } from '../problem.js'
 
@@ -61,26 +61,6 @@ const PUBLIC_DIR = new URL('../../public/', import.meta.url)
 /** Scheme, host and port as this client reached us (honours trustProxy when it is configured). */
 function baseUrlOf (request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`
-}
-
-/** 410 with the tombstone when the entity was withdrawn by (or before) this release; 404 when it never existed. */
-async function missingEntity (app: FastifyInstance, snapshot: ReleaseSnapshot, type: EntityType, slug: string, locale: Locale): Promise<Error> {
-  const history = (await app.contentRepository.listVersions({ type, slug, locale: 'en' }))
-    .filter((version) => version.releaseNumber <= snapshot.release.number)
-  const last = history.at(-1)
-  if (last?.state !== 'withdrawn') return new NotFoundError(`no ${type} with slug "${slug}"`)
-  return Object.assign(new GoneError(`${type} "${slug}" was withdrawn in release ${last.releaseNumber}`), {
-    tombstone: {
-      type,
-      slug,
-      locale,
-      withdrawnAt: last.publishedAt.toISOString(),
-      release: last.releaseNumber,
-      version: last.version,
-      changeNote: last.changeNote,
-      versions: `${entityUrl(type, slug)}/versions`
-    }
-  })
 }
 
 interface PageParts {
@@ -179,7 +159,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const locale = negotiateLocale(request.query.locale, request.headers['accept-language'])
     const snapshot = await app.releases.snapshot(release)
     const resolved = snapshot.find(type, slug, locale)
-    if (!resolved) throw await missingEntity(app, snapshot, type, slug, locale)
+    if (!resolved) throw await missingEntityError(app.contentRepository, snapshot, type, slug, locale, release !== undefined)
     setFreshness(reply, {
       policy: release === undefined ? 'current' : 'immutable',
       keys: [`${type}/${slug}`],

@@ -1,7 +1,6 @@
 // REST reads of topics, conditions, risks and mechanisms: one route module serves all four types, since
 // they differ only in their filters and schemas.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { ENTITY_TYPES, LocaleSchema, StringEnum, TYPE_PLURALS, type EntityType, type Locale } from '../../../schema/common.js'
 import {
@@ -9,13 +8,14 @@ import {
   entityResponseSchema, listResponseSchema
 } from '../../../schema/api.js'
 import type { EntityDocument } from '../../../schema/entity.js'
-import { LIST_OMITTED_FIELDS, entityUrl, listEntities, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
+import { LIST_OMITTED_FIELDS, listEntities, versionSummary, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../../delivery/release-snapshot.js'
 import { renderHtmlFragment } from '../../delivery/html.js'
 import { renderJsonLd } from '../../delivery/jsonld.js'
 import { FORMATS, negotiateFormat } from '../../delivery/format.js'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { diffDocuments } from '../../delivery/diff.js'
+import { missingEntityError } from '../../delivery/missing-entity.js'
 import { BadRequestError, GoneError, NotFoundError } from '../../errors.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
 import { requireScope } from '../../plugins/app/auth.js'
@@ -33,26 +33,6 @@ function surrogateKeys (snapshot: ReleaseSnapshot, document: EntityDocument, inc
   const keys = [`${document.type}/${document.slug}`]
   if (include.length > 0) keys.push(...snapshot.related(document.type, document.slug).map((link) => `${link.type}/${link.slug}`))
   return keys
-}
-
-/** 410 when the entity existed and was withdrawn by (or before) this release; 404 when it never existed. */
-async function missingEntity (app: FastifyInstance, snapshot: ReleaseSnapshot, type: EntityType, slug: string, locale: Locale): Promise<Error> {
-  const history = (await app.contentRepository.listVersions({ type, slug, locale: 'en' }))
-    .filter((version) => version.releaseNumber <= snapshot.release.number)
-  const last = history.at(-1)
-  if (last?.state !== 'withdrawn') return new NotFoundError(`no ${type} with slug "${slug}"${snapshot.release.number === app.releases.currentRelease ? '' : ` in release ${snapshot.release.number}`}`)
-  return Object.assign(new GoneError(`${type} "${slug}" was withdrawn in release ${last.releaseNumber}`), {
-    tombstone: {
-      type,
-      slug,
-      locale,
-      withdrawnAt: last.publishedAt.toISOString(),
-      release: last.releaseNumber,
-      version: last.version,
-      changeNote: last.changeNote,
-      versions: `${entityUrl(type, slug)}/versions`
-    }
-  })
 }
 
 function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: EntityType) {
@@ -153,7 +133,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       }
     }
     const resolved = snapshot.find(type, slug, locale)
-    if (!resolved) throw await missingEntity(app, snapshot, type, slug, locale)
+    if (!resolved) throw await missingEntityError(app.contentRepository, snapshot, type, slug, locale, release !== undefined)
     reply.header('content-language', resolved.entity.document.locale)
     setFreshness(reply, {
       policy: preview === true ? 'private' : release === undefined ? 'current' : 'immutable',
@@ -187,14 +167,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       type,
       slug,
       locale,
-      items: versions.map((version) => ({
-        version: version.version,
-        state: version.state,
-        publishedAt: version.publishedAt.toISOString(),
-        changeNote: version.changeNote,
-        contentHash: version.contentHash,
-        release: version.releaseNumber
-      }))
+      items: versions.map(versionSummary)
     }
   })
 
