@@ -130,6 +130,23 @@ try {
     check('F7 soak', 'RSS growth ≤ 10 % after warm-up', `${mb(rssAfterWarmup)} → ${mb(rssEnd)} MB`, rssEnd <= rssAfterWarmup * 1.1)
     await stopServer(server)
   }
+  // F5: the embedded database runs on the event loop; under 100 req/s the loop must stay responsive.
+  {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const dataRoot = await mkdtemp(join(tmpdir(), 'kca-f5-'))
+    const server = await startServer('src/server.ts', { PORT: '4710', PGLITE_DIR: join(dataRoot, 'pglite'), RATE_LIMIT_ANONYMOUS: '100000000' })
+    const metrics = async () => (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text()
+    await metrics() // prom-client restarts its event-loop histogram at each scrape
+    await Promise.all([
+      load({ port: server.port, path: CURRENT, duration: 10, overallRate: 80 }),
+      load({ port: server.port, path: HISTORY, duration: 10, overallRate: 20 })
+    ])
+    const p99 = Number(/kca_nodejs_eventloop_lag_p99_seconds (\S+)/.exec(await metrics())?.[1] ?? Number.NaN) * 1000
+    check('F5 embedded', 'p99 event-loop delay ≤ 50 ms at 100 req/s (80 % current, 20 % history)', `${p99.toFixed(1)} ms`, p99 <= 50)
+    await stopServer(server)
+    await rm(dataRoot, { recursive: true, force: true })
+  }
 } finally {
   await admin.end()
   await cluster.destroy()
