@@ -130,13 +130,13 @@ export const VersionListSchema = Type.Object({
   items: Type.Array(VersionSummarySchema)
 })
 
-const csv = (description: string) => Type.String({ maxLength: 500, pattern: '^[A-Za-z,]*$', description })
+const csv = (description: string, example: string) => Type.String({ maxLength: 500, pattern: '^[A-Za-z,]*$', description, examples: [example] })
 
 export const CommonReadQuerySchema = {
   locale: Type.Optional(LocaleSchema),
-  release: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'read as of this release' })),
-  fields: Type.Optional(csv('comma-separated fields to return; type, slug and locale are always included')),
-  include: Type.Optional(csv(`comma-separated related entities to embed: ${INCLUDABLE.join(', ')}`))
+  release: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'read as of this release', examples: [1] })),
+  fields: Type.Optional(csv('comma-separated fields to return; type, slug and locale are always included', 'title,summary,review')),
+  include: Type.Optional(csv(`comma-separated related entities to embed: ${INCLUDABLE.join(', ')}`, 'risks,mechanisms'))
 }
 
 export const ListQueryBaseSchema = {

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 
 export const SLUG_PATTERN = '^[a-z0-9]+(?:-[a-z0-9]+)*$'
 
-export const SlugSchema = Type.String({ pattern: SLUG_PATTERN, minLength: 1, maxLength: 80, description: 'kebab-case identifier, unique per type' })
+export const SlugSchema = Type.String({ pattern: SLUG_PATTERN, minLength: 1, maxLength: 80, description: 'kebab-case identifier, unique per type', examples: ['ptsd'] })
 export type Slug = Static<typeof SlugSchema>
 
 export const LOCALES = ['en', 'es'] as const
@@ -10,8 +10,8 @@ export const LOCALES = ['en', 'es'] as const
 export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string, default?: T[number] } = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 
-export const LocaleSchema = StringEnum(LOCALES, { description: 'content language' })
-export type Locale = Static<typeof LocaleSchema>
+export const LocaleSchema = Type.Unsafe<Locale>({ type: 'string', enum: [...LOCALES], description: 'content language; a missing translation falls back to en', examples: ['es'] })
+export type Locale = typeof LOCALES[number]
 export const DEFAULT_LOCALE: Locale = 'en'
 
 export const ENTITY_TYPES = ['topic', 'condition', 'risk', 'mechanism'] as const

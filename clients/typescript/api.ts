@@ -189,7 +189,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                     /** @description show the entity as of this release (pinned) */
                     release?: number;
@@ -198,7 +201,10 @@ export interface paths {
                 path: {
                     /** @description kind of entity */
                     type: "topics" | "conditions" | "risks" | "mechanisms";
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -238,10 +244,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -282,10 +292,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -326,10 +340,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -370,10 +388,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -513,10 +535,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -557,10 +583,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -601,10 +631,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -645,10 +679,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -689,13 +727,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     limit?: number;
                     cursor?: string;
@@ -719,10 +769,14 @@ export interface paths {
                             items: {
                                 /** @enum {string} */
                                 type: "topic";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -734,7 +788,10 @@ export interface paths {
                                 /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                                 readingGrade?: number;
                                 sections?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     heading: string;
                                     /**
@@ -756,7 +813,10 @@ export interface paths {
                                     verified: boolean;
                                 }[];
                                 sources?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     title: string;
                                     authors: string;
@@ -793,7 +853,10 @@ export interface paths {
                                 related?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     title: string;
                                     /** @description path of the linked entity in this API */
@@ -832,10 +895,14 @@ export interface paths {
                                 topics?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -855,10 +922,14 @@ export interface paths {
                                 conditions?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -878,10 +949,14 @@ export interface paths {
                                 risks?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -901,10 +976,14 @@ export interface paths {
                                 mechanisms?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -928,7 +1007,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -968,10 +1048,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1012,10 +1096,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1056,10 +1144,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1100,10 +1192,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1144,10 +1240,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1188,10 +1288,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1232,13 +1336,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     /** @description show the draft, if any (needs an API key with the preview scope) */
                     preview?: boolean;
@@ -1247,7 +1363,10 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -1263,10 +1382,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -1278,7 +1401,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -1300,7 +1426,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -1337,7 +1466,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -1376,10 +1508,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1399,10 +1535,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1422,10 +1562,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1445,10 +1589,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1469,7 +1617,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -1513,10 +1662,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1557,10 +1710,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1601,10 +1758,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1645,10 +1806,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1689,10 +1854,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1733,10 +1902,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1777,12 +1950,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -1798,10 +1977,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -1842,10 +2025,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1886,10 +2073,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1930,10 +2121,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -1974,10 +2169,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2018,10 +2217,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2062,10 +2265,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2106,12 +2313,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -2128,10 +2341,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -2143,7 +2360,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -2165,7 +2385,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -2202,7 +2425,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -2241,10 +2467,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2264,10 +2494,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2287,10 +2521,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2310,10 +2548,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2334,7 +2576,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -2374,10 +2617,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2418,10 +2665,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2462,10 +2713,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2506,10 +2761,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2550,10 +2809,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2594,10 +2857,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2639,12 +2906,18 @@ export interface paths {
             parameters: {
                 query?: {
                     from?: number;
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -2661,10 +2934,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -2707,10 +2984,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2751,10 +3032,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2795,10 +3080,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2839,10 +3128,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2883,10 +3176,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2927,10 +3224,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -2971,13 +3272,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     limit?: number;
                     cursor?: string;
@@ -3001,10 +3314,14 @@ export interface paths {
                             items: {
                                 /** @enum {string} */
                                 type: "condition";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3016,7 +3333,10 @@ export interface paths {
                                 /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                                 readingGrade?: number;
                                 sections?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     heading: string;
                                     /**
@@ -3038,7 +3358,10 @@ export interface paths {
                                     verified: boolean;
                                 }[];
                                 sources?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     title: string;
                                     authors: string;
@@ -3091,7 +3414,10 @@ export interface paths {
                                 related?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     title: string;
                                     /** @description path of the linked entity in this API */
@@ -3130,10 +3456,14 @@ export interface paths {
                                 topics?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -3153,10 +3483,14 @@ export interface paths {
                                 conditions?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -3176,10 +3510,14 @@ export interface paths {
                                 risks?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -3199,10 +3537,14 @@ export interface paths {
                                 mechanisms?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -3226,7 +3568,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -3266,10 +3609,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3310,10 +3657,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3354,10 +3705,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3398,10 +3753,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3442,10 +3801,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3486,10 +3849,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3530,13 +3897,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     /** @description show the draft, if any (needs an API key with the preview scope) */
                     preview?: boolean;
@@ -3545,7 +3924,10 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -3561,10 +3943,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "condition";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -3576,7 +3962,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -3598,7 +3987,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -3651,7 +4043,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -3690,10 +4085,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3713,10 +4112,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3736,10 +4139,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3759,10 +4166,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3783,7 +4194,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -3827,10 +4239,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3871,10 +4287,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3915,10 +4335,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -3959,10 +4383,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4003,10 +4431,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4047,10 +4479,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4091,12 +4527,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -4112,10 +4554,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -4156,10 +4602,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4200,10 +4650,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4244,10 +4698,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4288,10 +4746,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4332,10 +4794,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4376,10 +4842,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4420,12 +4890,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -4442,10 +4918,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "condition";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -4457,7 +4937,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -4479,7 +4962,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -4532,7 +5018,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -4571,10 +5060,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4594,10 +5087,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4617,10 +5114,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4640,10 +5141,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4664,7 +5169,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -4704,10 +5210,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4748,10 +5258,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4792,10 +5306,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4836,10 +5354,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4880,10 +5402,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4924,10 +5450,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -4969,12 +5499,18 @@ export interface paths {
             parameters: {
                 query?: {
                     from?: number;
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -4991,10 +5527,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -5037,10 +5577,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5081,10 +5625,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5125,10 +5673,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5169,10 +5721,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5213,10 +5769,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5257,10 +5817,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5301,13 +5865,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     limit?: number;
                     cursor?: string;
@@ -5316,7 +5892,10 @@ export interface paths {
                     category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                     severity?: "low" | "moderate" | "high";
                     frequency?: "common" | "uncommon" | "rare" | "unknown";
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     condition?: string;
                 };
                 header?: never;
@@ -5335,10 +5914,14 @@ export interface paths {
                             items: {
                                 /** @enum {string} */
                                 type: "risk";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5350,7 +5933,10 @@ export interface paths {
                                 /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                                 readingGrade?: number;
                                 sections?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     heading: string;
                                     /**
@@ -5372,7 +5958,10 @@ export interface paths {
                                     verified: boolean;
                                 }[];
                                 sources?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     title: string;
                                     authors: string;
@@ -5415,7 +6004,10 @@ export interface paths {
                                 related?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     title: string;
                                     /** @description path of the linked entity in this API */
@@ -5454,10 +6046,14 @@ export interface paths {
                                 topics?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -5477,10 +6073,14 @@ export interface paths {
                                 conditions?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -5500,10 +6100,14 @@ export interface paths {
                                 risks?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -5523,10 +6127,14 @@ export interface paths {
                                 mechanisms?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -5550,7 +6158,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -5590,10 +6199,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5634,10 +6247,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5678,10 +6295,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5722,10 +6343,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5766,10 +6391,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5810,10 +6439,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -5854,13 +6487,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     /** @description show the draft, if any (needs an API key with the preview scope) */
                     preview?: boolean;
@@ -5869,7 +6514,10 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -5885,10 +6533,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "risk";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -5900,7 +6552,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -5922,7 +6577,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -5965,7 +6623,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -6004,10 +6665,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6027,10 +6692,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6050,10 +6719,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6073,10 +6746,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6097,7 +6774,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -6141,10 +6819,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6185,10 +6867,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6229,10 +6915,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6273,10 +6963,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6317,10 +7011,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6361,10 +7059,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6405,12 +7107,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -6426,10 +7134,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -6470,10 +7182,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6514,10 +7230,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6558,10 +7278,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6602,10 +7326,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6646,10 +7374,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6690,10 +7422,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6734,12 +7470,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -6756,10 +7498,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "risk";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -6771,7 +7517,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -6793,7 +7542,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -6836,7 +7588,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -6875,10 +7630,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6898,10 +7657,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6921,10 +7684,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6944,10 +7711,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -6968,7 +7739,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -7008,10 +7780,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7052,10 +7828,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7096,10 +7876,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7140,10 +7924,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7184,10 +7972,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7228,10 +8020,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7273,12 +8069,18 @@ export interface paths {
             parameters: {
                 query?: {
                     from?: number;
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -7295,10 +8097,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -7341,10 +8147,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7385,10 +8195,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7429,10 +8243,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7473,10 +8291,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7517,10 +8339,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7561,10 +8387,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7605,20 +8435,35 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     limit?: number;
                     cursor?: string;
                     sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
                     audience?: "patient" | "clinician";
                     level?: "lay" | "clinician";
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     condition?: string;
                 };
                 header?: never;
@@ -7637,10 +8482,14 @@ export interface paths {
                             items: {
                                 /** @enum {string} */
                                 type: "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7652,7 +8501,10 @@ export interface paths {
                                 /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                                 readingGrade?: number;
                                 sections?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     heading: string;
                                     /**
@@ -7674,7 +8526,10 @@ export interface paths {
                                     verified: boolean;
                                 }[];
                                 sources?: {
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     id: string;
                                     title: string;
                                     authors: string;
@@ -7713,7 +8568,10 @@ export interface paths {
                                 related?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     title: string;
                                     /** @description path of the linked entity in this API */
@@ -7752,10 +8610,14 @@ export interface paths {
                                 topics?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -7775,10 +8637,14 @@ export interface paths {
                                 conditions?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -7798,10 +8664,14 @@ export interface paths {
                                 risks?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -7821,10 +8691,14 @@ export interface paths {
                                 mechanisms?: {
                                     /** @enum {string} */
                                     type: "topic" | "condition" | "risk" | "mechanism";
-                                    /** @description kebab-case identifier, unique per type */
+                                    /**
+                                     * @description kebab-case identifier, unique per type
+                                     * @example ptsd
+                                     */
                                     slug: string;
                                     /**
-                                     * @description content language
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
                                      * @enum {string}
                                      */
                                     locale: "en" | "es";
@@ -7848,7 +8722,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -7888,10 +8763,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7932,10 +8811,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -7976,10 +8859,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8020,10 +8907,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8064,10 +8955,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8108,10 +9003,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8152,13 +9051,25 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
-                    /** @description read as of this release */
+                    /**
+                     * @description read as of this release
+                     * @example 1
+                     */
                     release?: number;
-                    /** @description comma-separated fields to return; type, slug and locale are always included */
+                    /**
+                     * @description comma-separated fields to return; type, slug and locale are always included
+                     * @example title,summary,review
+                     */
                     fields?: string;
-                    /** @description comma-separated related entities to embed: topics, conditions, risks, mechanisms */
+                    /**
+                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                     * @example risks,mechanisms
+                     */
                     include?: string;
                     /** @description show the draft, if any (needs an API key with the preview scope) */
                     preview?: boolean;
@@ -8167,7 +9078,10 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -8183,10 +9097,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -8198,7 +9116,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -8220,7 +9141,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -8259,7 +9183,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -8298,10 +9225,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8321,10 +9252,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8344,10 +9279,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8367,10 +9306,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8391,7 +9334,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -8435,10 +9379,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8479,10 +9427,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8523,10 +9475,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8567,10 +9523,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8611,10 +9571,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8655,10 +9619,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8699,12 +9667,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                 };
                 cookie?: never;
@@ -8720,10 +9694,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -8764,10 +9742,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8808,10 +9790,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8852,10 +9838,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8896,10 +9886,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8940,10 +9934,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -8984,10 +9982,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9028,12 +10030,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -9050,10 +10058,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -9065,7 +10077,10 @@ export interface paths {
                             /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
                             readingGrade?: number;
                             sections?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 heading: string;
                                 /**
@@ -9087,7 +10102,10 @@ export interface paths {
                                 verified: boolean;
                             }[];
                             sources?: {
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 id: string;
                                 title: string;
                                 authors: string;
@@ -9126,7 +10144,10 @@ export interface paths {
                             related?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 title: string;
                                 /** @description path of the linked entity in this API */
@@ -9165,10 +10186,14 @@ export interface paths {
                             topics?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9188,10 +10213,14 @@ export interface paths {
                             conditions?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9211,10 +10240,14 @@ export interface paths {
                             risks?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9234,10 +10267,14 @@ export interface paths {
                             mechanisms?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9258,7 +10295,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -9298,10 +10336,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9342,10 +10384,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9386,10 +10432,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9430,10 +10480,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9474,10 +10528,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9518,10 +10576,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9563,12 +10625,18 @@ export interface paths {
             parameters: {
                 query?: {
                     from?: number;
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                 };
                 header?: never;
                 path: {
-                    /** @description kebab-case identifier, unique per type */
+                    /**
+                     * @description kebab-case identifier, unique per type
+                     * @example ptsd
+                     */
                     slug: string;
                     version: number;
                 };
@@ -9585,10 +10653,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             type: "topic" | "condition" | "risk" | "mechanism";
-                            /** @description kebab-case identifier, unique per type */
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
                             slug: string;
                             /**
-                             * @description content language
+                             * @description content language; a missing translation falls back to en
+                             * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
@@ -9631,10 +10703,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9675,10 +10751,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9719,10 +10799,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9763,10 +10847,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9807,10 +10895,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9851,10 +10943,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9952,10 +11048,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -9996,10 +11096,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10040,10 +11144,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10115,10 +11223,14 @@ export interface paths {
                                 action: "created" | "updated" | "withdrawn";
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10158,10 +11270,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10202,10 +11318,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10246,10 +11366,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10313,10 +11437,14 @@ export interface paths {
                                 action: "created" | "updated" | "withdrawn";
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10359,10 +11487,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10403,10 +11535,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10447,10 +11583,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10494,7 +11634,10 @@ export interface paths {
                     /** @description what to look for */
                     q: string;
                     type?: "topic" | "condition" | "risk" | "mechanism";
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                     /** @description read as of this release (default: the current one) */
                     release?: number;
@@ -10517,10 +11660,14 @@ export interface paths {
                             items: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10541,7 +11688,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -10581,10 +11729,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10625,10 +11777,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10669,10 +11825,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10713,10 +11873,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10757,10 +11921,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10811,7 +11979,10 @@ export interface paths {
                      * @example F43.12
                      */
                     code: string;
-                    /** @description content language */
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
                     locale?: "en" | "es";
                     /** @description read as of this release (default: the current one) */
                     release?: number;
@@ -10837,10 +12008,14 @@ export interface paths {
                             matches: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10862,7 +12037,8 @@ export interface paths {
                                 /** @description the release this answer was read from */
                                 release: number;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 requestedLocale: "en" | "es";
@@ -10902,10 +12078,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10946,10 +12126,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -10990,10 +12174,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -11034,10 +12222,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -11078,10 +12270,14 @@ export interface paths {
                             tombstone?: {
                                 /** @enum {string} */
                                 type: "topic" | "condition" | "risk" | "mechanism";
-                                /** @description kebab-case identifier, unique per type */
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
                                 slug: string;
                                 /**
-                                 * @description content language
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
                                  * @enum {string}
                                  */
                                 locale: "en" | "es";
@@ -11131,10 +12327,14 @@ export interface components {
             tombstone?: {
                 /** @enum {string} */
                 type: "topic" | "condition" | "risk" | "mechanism";
-                /** @description kebab-case identifier, unique per type */
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
                 slug: string;
                 /**
-                 * @description content language
+                 * @description content language; a missing translation falls back to en
+                 * @example es
                  * @enum {string}
                  */
                 locale: "en" | "es";
