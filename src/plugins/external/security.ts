@@ -19,7 +19,15 @@ export default fp(async (app) => {
     // Partners load /embed.js and /embed pages from their own sites.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     crossOriginEmbedderPolicy: false,
-    frameguard: false
+    frameguard: false,
+    // Headers that only mean something for HTML documents in old browsers: left off JSON answers, where they
+    // only cost every client bytes and parsing (the embed page sets what it needs itself).
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    dnsPrefetchControl: false,
+    ieNoOpen: false,
+    permittedCrossDomainPolicies: false,
+    xssFilter: false
   })
   // Only JSON and GraphQL bodies are accepted; anything else is a 415.
   app.removeContentTypeParser('text/plain')
