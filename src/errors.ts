@@ -9,6 +9,7 @@ export const BadRequestError = createError<[string]>('KCA_ERR_BAD_REQUEST', '%s'
 export const InvalidCursorError = createError('KCA_ERR_INVALID_CURSOR', 'cursor is not one this API issued, or it belongs to another list; start again without it', 400)
 export const ReleaseNotFoundError = createError<[number]>('KCA_ERR_RELEASE_NOT_FOUND', 'release %s does not exist', 404)
 export const NoReleaseError = createError('KCA_ERR_NO_RELEASE', 'no content has been published yet', 503)
+export const OverloadedError = createError<[string]>('KCA_ERR_OVERLOADED', '%s', 503)
 export const UnavailableError = createError('KCA_ERR_UNAVAILABLE', 'the service is temporarily unavailable; retry shortly', 503)
 export const UnauthorizedError = createError<[string]>('KCA_ERR_UNAUTHORIZED', '%s', 401)
 export const ForbiddenError = createError<[string]>('KCA_ERR_FORBIDDEN', '%s', 403)

@@ -4,8 +4,10 @@ import { TITLES, problemType } from './errors.js'
 
 export interface ParameterProblem { parameter: string, message: string }
 
-export function sendProblem (reply: FastifyReply, status: number, code: string, detail: string, extra: { errors?: ParameterProblem[], tombstone?: Record<string, unknown> } = {}) {
-  return reply.status(status).type('application/problem+json').send({
+type ProblemExtra = { errors?: ParameterProblem[], tombstone?: Record<string, unknown> }
+
+export function problemBody (reply: FastifyReply, status: number, code: string, detail: string, extra: ProblemExtra = {}) {
+  return {
     type: problemType(code),
     title: TITLES[status] ?? 'Error',
     status,
@@ -14,5 +16,9 @@ export function sendProblem (reply: FastifyReply, status: number, code: string, 
     requestId: reply.request.id,
     instance: reply.request.url.split('?')[0],
     ...extra
-  })
+  }
+}
+
+export function sendProblem (reply: FastifyReply, status: number, code: string, detail: string, extra: ProblemExtra = {}) {
+  return reply.status(status).type('application/problem+json').send(problemBody(reply, status, code, detail, extra))
 }

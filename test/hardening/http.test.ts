@@ -160,3 +160,19 @@ test('metrics', async (t) => {
   t.match(metrics.body, /kca_response_cache_entries\{cache="rest"\} 1/)
   t.match(metrics.body, /kca_process_resident_memory_bytes/)
 })
+
+test('C9 load shedding answers a coded 503 with Retry-After, but never sheds the probes', async (t) => {
+  const database = await testDatabase(t)
+  await publishSeedsDir(database, await seedsDir(t, SMALL_CORPUS))
+  const app = await build(t, { database, config: { MAX_EVENT_LOOP_DELAY_MS: 10 } })
+  // Block the event loop for longer than a sampling interval: under-pressure then sees the delay.
+  const until = Date.now() + 1500
+  while (Date.now() < until) { /* busy on purpose */ }
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const shed = await app.inject('/v1/risks')
+  t.equal(shed.statusCode, 503)
+  t.match(shed.json(), { code: 'KCA_ERR_OVERLOADED', status: 503 })
+  t.equal(shed.headers['retry-after'], '5')
+  t.equal((await app.inject('/health/live')).statusCode, 200, 'liveness is never shed')
+  t.equal((await app.inject('/metrics')).statusCode, 200, 'metrics are never shed')
+})

@@ -2,7 +2,9 @@
 // of queueing until everything times out.
 import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
-import { sendProblem } from '../../problem.js'
+import { OverloadedError } from '../../errors.js'
+
+const PROBES = new Set(['/health/live', '/health/ready', '/metrics'])
 
 export default fp<{ maxEventLoopDelayMs: number }>(async (app, options) => {
   await app.register(underPressure, {
@@ -10,9 +12,11 @@ export default fp<{ maxEventLoopDelayMs: number }>(async (app, options) => {
     // PGlite step) counts as an infinite delay, so the requests right after it are shed too.
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     retryAfter: 5,
-    pressureHandler: (_request, reply, type, value) => {
-      reply.header('retry-after', '5')
-      sendProblem(reply, 503, 'KCA_ERR_OVERLOADED', `the service is overloaded (${type} ${String(value)}); retry shortly`)
+    // Probes and metrics are never shed: an overloaded instance is alive, and operators need to see it.
+    // Anything else fails with a coded 503, which the error handler answers with Retry-After.
+    pressureHandler: (request, _reply, type, value) => {
+      if (PROBES.has(request.routeOptions.url ?? '')) return
+      throw new OverloadedError(`the service is overloaded (${type} ${String(value)}); retry shortly`)
     }
   })
 }, { name: 'under-pressure' })
