@@ -3,13 +3,18 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 
-export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'TRUST_PROXY'>): FastifyServerOptions {
+export interface ServerOptionsExtras {
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write: (line: string) => void }
+}
+
+export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'TRUST_PROXY'>, extras: ServerOptionsExtras = {}): FastifyServerOptions {
   return {
     // X-Forwarded-* is believed only from the proxies named in TRUST_PROXY; anyone else could spoof it.
     trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((address) => address.trim()).filter(Boolean) : false,
     logger: config.LOG_LEVEL === 'silent'
       ? false
-      : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+      : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'], ...(extras.logStream ? { stream: extras.logStream } : {}) },
     // A client may send its own request id (a CDN's, say); anything odd is replaced by ours.
     genReqId: (request) => {
       const incoming = request.headers['x-request-id']

@@ -46,12 +46,14 @@ export interface BuildOptions {
   publishOnEmpty?: boolean
   releasePollMs?: number
   config?: Partial<Config>
+  /** Receives every log line (set config.LOG_LEVEL too). */
+  logStream?: { write: (line: string) => void }
 }
 
 export async function build (t: TestContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = { ...testConfig, ...options.config }
   const database = options.database ?? await testDatabase(t)
-  const server = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
+  const server = Fastify(serverOptions(config, options.logStream ? { logStream: options.logStream } : {})).withTypeProvider<TypeBoxTypeProvider>()
   await server.register(app, { config, database, seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty ?? false, releasePollMs: options.releasePollMs ?? 0 })
   await server.ready()
   t.teardown(() => server.close())

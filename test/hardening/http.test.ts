@@ -176,3 +176,19 @@ test('C9 load shedding answers a coded 503 with Retry-After, but never sheds the
   t.equal((await app.inject('/health/live')).statusCode, 200, 'liveness is never shed')
   t.equal((await app.inject('/metrics')).statusCode, 200, 'metrics are never shed')
 })
+
+test('B2 an internal failure is logged once, in full, under the request id the client was given', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const database = await testDatabase(t)
+  await publishSeedsDir(database, await seedsDir(t, SMALL_CORPUS))
+  const app = await build(t, { database, config: { LOG_LEVEL: 'info' }, logStream: { write: (line) => { lines.push(JSON.parse(line)) } } })
+  app.contentRepository.listVersions = async () => { throw new Error('invariant broken: select * from secrets at db.ts:42') }
+  const response = await app.inject('/v1/risks/low-risk/versions')
+  t.equal(response.statusCode, 500)
+  t.notMatch(response.body, LEAK)
+  const { requestId } = response.json()
+  const errorLines = lines.filter((line) => Number(line.level) >= 50)
+  t.equal(errorLines.length, 1, 'one error line')
+  t.equal(errorLines[0]?.reqId, requestId, 'carrying the id the client saw')
+  t.match(JSON.stringify(errorLines[0]), /invariant broken/, 'with the whole error, for the operator')
+})
