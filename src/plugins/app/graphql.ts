@@ -10,7 +10,7 @@ import { formatGraphqlErrors } from '../../graphql/error-formatter.js'
 import { COST_BUDGET, QueryCostError, documentCost, maxAliasesRule } from '../../graphql/limits.js'
 import type { BudgetStore } from '../../limits/budget.js'
 import { RateLimitedError } from '../../errors.js'
-import { ResponseCache } from './response-cache.js'
+import { ResponseCache, serveFromCache } from './response-cache.js'
 
 export const SDL_PATH = new URL('../../../schema/graphql/schema.graphql', import.meta.url)
 export const SDL = readFileSync(SDL_PATH, 'utf8')
@@ -36,7 +36,6 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   const cache = new ResponseCache(2000, 32 * 1024 * 1024)
   app.releases.onSwap(() => cache.clear())
   app.decorate('graphqlCache', cache)
-  app.decorateRequest('graphqlCacheKey', null)
   // Mercurius registers its own routes: the smaller body limit is applied as they are added.
   app.addHook('onRoute', (route) => {
     if (route.url === '/graphql') route.bodyLimit = GRAPHQL_BODY_LIMIT
@@ -85,31 +84,16 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   })
 
   // Whole answers are cached only when they carry no error, keyed by the release they were read from.
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== '/graphql') return
-    const key = graphqlCacheKey(app.releases.currentRelease, request.body)
-    if (key === null) return
-    const hit = cache.get(key)
-    if (!hit) {
-      request.graphqlCacheKey = key
-      return
-    }
-    reply.headers(hit.headers)
-    return reply.send(hit.payload)
-  })
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.graphqlCacheKey === null || reply.statusCode !== 200 || typeof payload !== 'string') return payload
-    if (payload.includes('"errors":')) return payload
-    cache.set(request.graphqlCacheKey, { payload, headers: { 'content-type': String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') } })
-    return payload
+  serveFromCache(app, {
+    cache,
+    keptHeaders: ['content-type'],
+    keyOf: (request) => request.method === 'POST' && request.routeOptions.url === '/graphql' ? graphqlCacheKey(app.releases.currentRelease, request.body) : null,
+    skip: (payload) => payload.includes('"errors":')
   })
 }, { name: 'graphql', dependencies: ['content', 'response-cache'] })
 
 declare module 'fastify' {
   interface FastifyInstance {
     graphqlCache: ResponseCache
-  }
-  interface FastifyRequest {
-    graphqlCacheKey: string | null
   }
 }

@@ -2,6 +2,7 @@
 // ETag and headers are kept per (release, URL, negotiated locale) and later requests are sent straight
 // from memory. A new release makes every key miss; the old entries are dropped on the swap.
 import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { negotiateFormat, type Format } from '../../delivery/format.js'
 
@@ -9,9 +10,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** This GET route's 200 answers depend only on the release, the URL and the locale. */
     responseCache?: boolean
-  }
-  interface FastifyRequest {
-    responseCacheKey: string | null
   }
   interface FastifyInstance {
     responseCache: ResponseCache
@@ -59,38 +57,59 @@ export class ResponseCache {
   }
 }
 
-export default fp(async (app) => {
-  const cache = new ResponseCache()
-  app.decorate('responseCache', cache)
-  app.decorateRequest('responseCacheKey', null)
-  app.releases.onSwap(() => cache.clear())
+export interface AnswerCacheOptions {
+  cache: ResponseCache
+  /** The key of a request whose answer may be cached, or null when it may not. */
+  keyOf: (request: FastifyRequest) => string | null
+  /** Headers sent again with a cached answer. */
+  keptHeaders: readonly string[]
+  /** A 200 answer that must still not be kept (e.g. a GraphQL answer carrying errors). */
+  skip?: (payload: string) => boolean
+}
 
+/** Answers from `cache` before the handler runs, and keeps successful answers as they are sent. */
+export function serveFromCache (app: FastifyInstance, options: AnswerCacheOptions): void {
+  // Keys of the requests this cache is waiting to fill; a WeakMap so several caches never share one slot.
+  const pending = new WeakMap<FastifyRequest, string>()
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' || request.routeOptions.config.responseCache !== true) return
-    const query = request.query as Record<string, unknown> | undefined
-    if (query?.preview === true) return
-    const release = app.releases.currentRelease
-    if (release === null) return
-    // The representation depends on Accept; JSON-LD also carries absolute URLs of the host asked.
-    const format = negotiateFormat(query?.format as Format | undefined, request.headers.accept)
-    const key = `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${format === 'jsonld' ? request.host : ''}|${request.url}`
-    const hit = cache.get(key)
+    const key = options.keyOf(request)
+    if (key === null) return
+    const hit = options.cache.get(key)
     if (!hit) {
-      request.responseCacheKey = key
+      pending.set(request, key)
       return
     }
     reply.headers(hit.headers)
     return reply.send(hit.payload)
   })
-
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.responseCacheKey === null || reply.statusCode !== 200 || typeof payload !== 'string') return payload
+    const key = pending.get(request)
+    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string' || options.skip?.(payload)) return payload
     const headers: Record<string, string> = {}
-    for (const name of KEPT_HEADERS) {
+    for (const name of options.keptHeaders) {
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
-    cache.set(request.responseCacheKey, { payload, headers })
+    options.cache.set(key, { payload, headers })
     return payload
+  })
+}
+
+export default fp(async (app) => {
+  const cache = new ResponseCache()
+  app.decorate('responseCache', cache)
+  app.releases.onSwap(() => cache.clear())
+  serveFromCache(app, {
+    cache,
+    keptHeaders: KEPT_HEADERS,
+    keyOf: (request) => {
+      if (request.method !== 'GET' || request.routeOptions.config.responseCache !== true) return null
+      const query = request.query as Record<string, unknown> | undefined
+      const release = app.releases.currentRelease
+      if (query?.preview === true || release === null) return null
+      // The representation depends on Accept; JSON-LD also carries absolute URLs of the host asked.
+      const format = negotiateFormat(query?.format as Format | undefined, request.headers.accept)
+      return `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${format === 'jsonld' ? request.host : ''}|${request.url}`
+    }
   })
 }, { name: 'response-cache', dependencies: ['content', 'freshness'] })
