@@ -130,3 +130,29 @@ test('the server publishes the seeds into an empty database and serves them', as
   const graphql = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ conditions(first: 20) { edges { node { slug risks { slug severity } mechanisms { slug } } } } }' } })
   t.equal(graphql.json().data.conditions.edges.length, 8)
 })
+
+// Facts corrected after the outside medical-content audit (issue 15). Each assertion pins one fact to its
+// source id in seeds/sources.yaml, so a later edit that drops the fact or its citation fails here.
+const section = (document: EntityDocument | undefined, id: string) => document?.sections.find((candidate) => candidate.id === id)
+
+test('PTSD is not one-sided: the negative 2022 multicentre trial is reported and cited (abdallah-2022)', async (t) => {
+  t.ok(corpus.sources.some((source) => source.id === 'abdallah-2022' && source.pmid === '35046508' && source.doi === '10.1038/s41386-022-01266-9'), 'abdallah-2022 carries the identifiers of references.md')
+  for (const locale of ['en', 'es']) {
+    const ptsd = find('condition', 'ptsd', locale)
+    t.ok(ptsd, `condition/ptsd (${locale}) exists`)
+    t.match(ptsd?.summary, /158/, `ptsd (${locale}): the summary names the 158-person trial`)
+    const evidence = section(ptsd, 'evidence')
+    t.ok(evidence?.citations.includes('abdallah-2022'), `ptsd (${locale}): the evidence section cites abdallah-2022`)
+    t.match(evidence?.body, /158/, `ptsd (${locale}): the evidence section reports the trial`)
+    t.match(evidence?.body, locale === 'en' ? /did not improve more with either dose of ketamine than with the placebo/ : /no mejoraron más con ninguna de las dos dosis de ketamina que con el placebo/,
+      `ptsd (${locale}): no PTSD benefit over placebo is stated`)
+  }
+  const future = section(find('topic', 'future-of-psychedelic-assisted-therapy'), 'outlook')
+  t.ok(future?.citations.includes('abdallah-2022'), 'the psychedelic-therapy topic cites abdallah-2022 where it discusses PTSD')
+  t.match(future?.body, /158 veterans and service members/)
+  t.notMatch(future?.body, /early promise in PTSD/, 'no one-sided "early promise" claim is left')
+  for (const locale of ['en', 'es']) {
+    const otherUses = section(find('topic', 'what-is-ketamine', locale), 'other-uses')
+    t.ok(otherUses?.citations.includes('abdallah-2022') && /158/.test(otherUses.body), `what-is-ketamine (${locale}): the PTSD line reports the 2022 trial`)
+  }
+})
