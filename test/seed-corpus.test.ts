@@ -156,3 +156,21 @@ test('PTSD is not one-sided: the negative 2022 multicentre trial is reported and
     t.ok(otherUses?.citations.includes('abdallah-2022') && /158/.test(otherUses.body), `what-is-ketamine (${locale}): the PTSD line reports the 2022 trial`)
   }
 })
+
+test('the bladder risk applies to esketamine nasal spray, with the label nuance (spravato-label), and names upper-tract harm', async (t) => {
+  const label = corpus.sources.find((source) => source.id === 'spravato-label')
+  t.equal(label?.url, 'https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=d81a6a79-a74a-44b7-822c-0dfa3036eaed', 'spravato-label points to the DailyMed set id of references.md')
+  for (const locale of ['en', 'es']) {
+    const bladder = find('risk', 'bladder-and-urinary-tract-damage', locale) as RiskDocument | undefined
+    t.ok(bladder?.treatments.includes('esketamine-nasal-spray'), `bladder risk (${locale}) lists esketamine-nasal-spray`)
+    t.ok(bladder?.treatments.includes('non-medical-use'), `bladder risk (${locale}) still lists non-medical use`)
+    const safety = section(bladder, 'safety')
+    t.ok(safety?.citations.includes('spravato-label'), `bladder risk (${locale}): the treatment section cites the esketamine label`)
+    t.match(safety?.body, locale === 'en' ? /ulcerative or interstitial cystitis/ : /cistitis ulcerosa o intersticial/, `bladder risk (${locale}): the label warning is named`)
+    t.match(safety?.body, locale === 'en' ? /more often than people using a placebo spray/ : /con más frecuencia que las que usaban un espray placebo/, `bladder risk (${locale}): more urinary symptoms than placebo`)
+    t.match(section(bladder, 'overview')?.body, locale === 'en' ? /kidneys/ : /riñones/, `bladder risk (${locale}): kidney and upper urinary tract harm in heavy use`)
+  }
+  const spanish = find('risk', 'bladder-and-urinary-tract-damage', 'es')
+  t.match(spanish?.summary, /a su clínica o a su médico/, 'the Spanish summary says whom to tell')
+  t.notMatch(JSON.stringify(find('risk', 'bladder-and-urinary-tract-damage')), /care works best/, 'no claim the source does not make')
+})
