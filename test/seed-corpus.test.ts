@@ -174,3 +174,37 @@ test('the bladder risk applies to esketamine nasal spray, with the label nuance 
   t.match(spanish?.summary, /a su clínica o a su médico/, 'the Spanish summary says whom to tell')
   t.notMatch(JSON.stringify(find('risk', 'bladder-and-urinary-tract-damage')), /care works best/, 'no claim the source does not make')
 })
+
+test('US esketamine facts are current: 2025 monotherapy (jnj-spravato-monotherapy-2025), respiratory depression (spravato-label), 2020 record canady-2020-msi', async (t) => {
+  t.notOk(corpus.sources.some((source) => source.id === 'fda-spravato-2020-msi'), 'the unverified 2020 record is gone')
+  t.ok(corpus.sources.some((source) => source.id === 'canady-2020-msi' && source.doi === '10.1002/mhw.32471' && source.verified), 'canady-2020-msi carries its DOI')
+  t.ok(corpus.sources.some((source) => source.id === 'jnj-spravato-monotherapy-2025' && source.url?.startsWith('https://www.businesswire.com/news/home/20250121005733/')), 'the 2025 manufacturer release is a source')
+  const citesOld = corpus.entities.filter(({ document }) => document.sources.some((source) => source.id === 'fda-spravato-2020-msi') ||
+    document.sections.some((candidate) => candidate.citations.includes('fda-spravato-2020-msi')))
+  t.same(citesOld.map((entity) => entity.sourceFile), [], 'no entity cites the old record')
+
+  for (const locale of ['en', 'es']) {
+    const trd = find('condition', 'treatment-resistant-depression', locale) as ConditionDocument
+    const monotherapy = trd.regulatory.find((entry) => entry.jurisdiction === 'US' && entry.body === 'FDA' && entry.status === 'approved' && entry.year === 2025)
+    t.ok(monotherapy, `treatment-resistant depression (${locale}): a 2025 US entry for esketamine on its own`)
+    t.match(monotherapy?.note, locale === 'en' ? /on its own/ : /sola/, `(${locale}) the 2025 entry says "on its own"`)
+    t.match(monotherapy?.note, locale === 'en' ? /respiratory depression/ : /depresión respiratoria/, `(${locale}) the 2025 entry names respiratory depression`)
+    t.ok(section(trd, 'regulation')?.citations.includes('jnj-spravato-monotherapy-2025'), `(${locale}) the regulation section cites the 2025 release`)
+    t.ok(section(trd, 'side-effects')?.citations.includes('spravato-label'), `(${locale}) the side-effects section cites the label for respiratory depression`)
+  }
+  const suicidal = find('condition', 'major-depression-with-suicidal-ideation') as ConditionDocument
+  t.ok(section(suicidal, 'regulation')?.citations.includes('canady-2020-msi'), 'the 2020 suicidal-ideation approval cites canady-2020-msi')
+
+  // "Always with an oral antidepressant" is no longer true in the US for treatment-resistant depression; the
+  // present tense survives only where the EU, or the 2020 suicidal-ideation indication, is meant.
+  const outdated = [/always with an oral antidepressant/i, /siempre con un antidepresivo oral/i, /You keep taking an oral antidepressant/, /Usted sigue tomando un antidepresivo oral/,
+    /It is used together with an antidepressant taken by mouth/, /Se usa junto con un antidepresivo que se toma por boca/]
+  for (const entity of corpus.entities) {
+    const text = JSON.stringify(entity.document)
+    for (const pattern of outdated) t.notMatch(text, pattern, `${entity.sourceFile}: no outdated "${pattern.source}"`)
+  }
+  for (const slug of ['what-is-ketamine', 'from-anaesthetic-to-antidepressant']) {
+    const approvals = find('topic', slug)?.sections.find((candidate) => candidate.aspect === 'regulation')
+    t.ok(approvals?.citations.includes('jnj-spravato-monotherapy-2025') && approvals.citations.includes('canady-2020-msi'), `topic/${slug}: approvals cite the 2020 and 2025 records`)
+  }
+})
