@@ -208,3 +208,37 @@ test('US esketamine facts are current: 2025 monotherapy (jnj-spravato-monotherap
     t.ok(approvals?.citations.includes('jnj-spravato-monotherapy-2025') && approvals.citations.includes('canady-2020-msi'), `topic/${slug}: approvals cite the 2020 and 2025 records`)
   }
 })
+
+test('precision: Cochrane certainty, anaesthesia is not sleep, animal findings said as such, what the bladder review said', async (t) => {
+  // dean-2021-unipolar rates ketamine against placebo at about 24 hours as very low certainty.
+  const cochrane: Array<[string, string, string, string, RegExp]> = [
+    ['condition', 'treatment-resistant-depression', 'en', 'evidence', /certainty of the evidence was very low/],
+    ['condition', 'treatment-resistant-depression', 'es', 'evidence', /certeza de la evidencia era muy baja/],
+    ['mechanism', 'why-onset-is-fast', 'en', 'evidence', /very low certainty/],
+    ['topic', 'why-ketamine-helps-treatment-resistant-depression', 'en', 'evidence', /very low certainty/],
+    ['topic', 'what-is-ketamine', 'en', 'evidence', /certainty of the evidence was very low/],
+    ['topic', 'what-is-ketamine', 'es', 'evidence', /certeza de la evidencia era muy baja/]
+  ]
+  for (const [type, slug, locale, id, pattern] of cochrane) {
+    const found = section(find(type, slug, locale), id)
+    t.ok(found?.citations.includes('dean-2021-unipolar') && pattern.test(found.body), `${type}/${slug} (${locale}) ${id}: the Cochrane finding is "very low" certainty, cited to dean-2021-unipolar`)
+  }
+  const unipolarClaims = corpus.entities.flatMap(({ document, sourceFile }) => document.sections
+    .filter((candidate) => candidate.citations.includes('dean-2021-unipolar') && !candidate.citations.includes('dean-2021-bipolar'))
+    .filter((candidate) => /\b(?<!very )low certainty|certainty of the evidence was low|certeza de la evidencia era baja/.test(candidate.body))
+    .map((candidate) => `${sourceFile}#${candidate.id}`))
+  t.same(unipolarClaims, [], 'no section citing the unipolar Cochrane review still says "low" certainty')
+
+  const sleepClaims = corpus.entities.filter(({ document }) => /causes (deep )?sleep|put people to sleep|causa sueño|produce un sueño profundo|dormir a las personas/i.test(JSON.stringify([document.summary, document.sections])))
+  t.same(sleepClaims.map((entity) => entity.sourceFile), [], 'no text says anaesthesia is sleep')
+  t.match(find('mechanism', 'nmda-receptor-blockade')?.summary, /anaesthesia, which is not sleep/)
+  t.match(find('mechanism', 'nmda-receptor-blockade', 'es')?.summary, /anestesia, que no es sueño/)
+
+  t.match(section(find('mechanism', 'nmda-receptor-blockade'), 'how-it-works')?.body, /In rats and mice, brain cells in mood-related areas formed new connections/, 'the synapse finding is said to be from rodents')
+  t.match(section(find('mechanism', 'nmda-receptor-blockade', 'es'), 'how-it-works')?.body, /En ratas y ratones, las neuronas de zonas relacionadas con el ánimo formaron nuevas conexiones/)
+  t.match(section(find('topic', 'what-is-ketamine'), 'how-it-works')?.body, /In the same studies, nerve cells then built new connections/)
+  t.match(section(find('topic', 'what-is-ketamine', 'es'), 'how-it-works')?.body, /En esos mismos estudios, las neuronas formaron después nuevas conexiones/)
+  t.match(find('mechanism', 'why-onset-is-fast')?.summary, /In animal studies, it quickly led to new connections/)
+
+  t.match(section(find('risk', 'bladder-and-urinary-tract-damage'), 'evidence')?.body, /urologists\) and by addiction specialists should be coordinated/, 'morgan-curran-2012 is quoted for what it says: coordinated care')
+})
