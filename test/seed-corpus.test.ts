@@ -4,6 +4,7 @@ import { test } from 'tap'
 import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../src/content/corpus.js'
 import { DEFAULT_SEEDS_DIR } from '../src/plugins/app/content.js'
 import type { ConditionDocument, EntityDocument, RiskDocument } from '../schema/entity.js'
+import { DISCLAIMERS } from '../src/delivery/representation.js'
 import { build } from './helper.js'
 
 const corpus = await loadCorpus(DEFAULT_SEEDS_DIR)
@@ -241,4 +242,28 @@ test('precision: Cochrane certainty, anaesthesia is not sleep, animal findings s
   t.match(find('mechanism', 'why-onset-is-fast')?.summary, /In animal studies, it quickly led to new connections/)
 
   t.match(section(find('risk', 'bladder-and-urinary-tract-damage'), 'evidence')?.body, /urologists\) and by addiction specialists should be coordinated/, 'morgan-curran-2012 is quoted for what it says: coordinated care')
+})
+
+test('Spanish wording: "a dosis", adverbs, metabolitos, one word for evidence, usted also in the API disclaimer', async (t) => {
+  const spanish = corpus.entities.filter((entity) => entity.document.locale === 'es')
+  const textOf = (document: EntityDocument) => [document.title, document.summary, ...document.sections.flatMap((candidate) => [candidate.heading, candidate.body]),
+    ...('mitigation' in document ? [document.mitigation] : []), ...('steps' in document ? document.steps : []),
+    ...('regulatory' in document ? document.regulatory.map((entry) => entry.note) : []), ...('typicalProtocol' in document ? Object.values(document.typicalProtocol) : [])].join('\n')
+  const rules: Array<[RegExp, string]> = [
+    [/\b[Ee]n (las )?dosis (altas|bajas?|anestésicas|mucho|crecientes)/, '"a dosis", not "en dosis"'],
+    [/\b(aumentó|mejorar|alivió|redujeron|reducir|actuar|actúa|hablar muy) rápido\b/, '"rápidamente" as the adverb'],
+    [/productos de (su )?descomposición|al descomponer la ketamina/, '"metabolitos"'],
+    [/\bla droga\b/, '"la ketamina" or "el fármaco", not "la droga"'],
+    [/\blas pruebas (son|de que|varían|no eran|procede)|no hay pruebas suficientes/, 'one word for evidence: "evidencia"'],
+    [/\b(tu|tus|consulta tu)\b/i, 'usted, not tú']
+  ]
+  for (const { document, sourceFile } of spanish) {
+    const text = textOf(document)
+    for (const [pattern, rule] of rules) t.notMatch(text, pattern, `${sourceFile}: ${rule}`)
+  }
+  t.match(section(find('mechanism', 'nmda-receptor-blockade', 'es'), 'evidence')?.body, /metabolitos/)
+  const overview = section(find('condition', 'ptsd', 'es'), 'overview')?.body ?? ''
+  t.notMatch(overview, /estudiado[\s\S]*en fase de estudio/, 'ptsd (es): no "estudiado … en fase de estudio" repetition')
+  t.match(DISCLAIMERS.es, /Consulte su situación/, 'the API disclaimer uses usted')
+  t.notMatch(DISCLAIMERS.es, /\b(tu|consulta)\b/)
 })
