@@ -1,5 +1,5 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) and says where the time went: self time per function, summed over
-// every node of the call tree with the same function and location, largest first.
+// every node of the call tree with the same function and location, largest first, idle time left out.
 interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, hitCount?: number }
 interface CpuProfile { nodes: ProfileNode[], samples?: number[] }
 
@@ -12,7 +12,8 @@ export function summariseCpuProfile (profile: CpuProfile, top: number): Frame[] 
   let total = 0
   for (const node of profile.nodes) {
     const count = hits.get(node.id) ?? node.hitCount ?? 0
-    if (count === 0) continue
+    // Idle time is the event loop waiting, not work: shares are of the time spent working.
+    if (count === 0 || node.callFrame.functionName === '(idle)') continue
     total += count
     const url = node.callFrame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(`${process.cwd()}/`, '')
     const location = url ? `${url}:${node.callFrame.lineNumber + 1}` : ''
