@@ -148,10 +148,12 @@ test('PTSD is not one-sided: the negative 2022 multicentre trial is reported and
     t.match(evidence?.body, locale === 'en' ? /did not improve more with either dose of ketamine than with the placebo/ : /no mejoraron más con ninguna de las dos dosis de ketamina que con el placebo/,
       `ptsd (${locale}): no PTSD benefit over placebo is stated`)
   }
-  const future = section(find('topic', 'future-of-psychedelic-assisted-therapy'), 'outlook')
-  t.ok(future?.citations.includes('abdallah-2022'), 'the psychedelic-therapy topic cites abdallah-2022 where it discusses PTSD')
-  t.match(future?.body, /158 veterans and service members/)
-  t.notMatch(future?.body, /early promise in PTSD/, 'no one-sided "early promise" claim is left')
+  for (const locale of ['en', 'es']) {
+    const future = section(find('topic', 'future-of-psychedelic-assisted-therapy', locale), 'outlook')
+    t.ok(future?.citations.includes('abdallah-2022'), `the psychedelic-therapy topic (${locale}) cites abdallah-2022 where it discusses PTSD`)
+    t.match(future?.body, locale === 'en' ? /158 veterans and service members/ : /158 veteranos y militares/)
+    t.notMatch(future?.body, /early promise in PTSD/, 'no one-sided "early promise" claim is left')
+  }
   for (const locale of ['en', 'es']) {
     const otherUses = section(find('topic', 'what-is-ketamine', locale), 'other-uses')
     t.ok(otherUses?.citations.includes('abdallah-2022') && /158/.test(otherUses.body), `what-is-ketamine (${locale}): the PTSD line reports the 2022 trial`)
@@ -216,7 +218,9 @@ test('precision: Cochrane certainty, anaesthesia is not sleep, animal findings s
     ['condition', 'treatment-resistant-depression', 'en', 'evidence', /certainty of the evidence was very low/],
     ['condition', 'treatment-resistant-depression', 'es', 'evidence', /certeza de la evidencia era muy baja/],
     ['mechanism', 'why-onset-is-fast', 'en', 'evidence', /very low certainty/],
+    ['mechanism', 'why-onset-is-fast', 'es', 'evidence', /certeza de la evidencia era muy baja/],
     ['topic', 'why-ketamine-helps-treatment-resistant-depression', 'en', 'evidence', /very low certainty/],
+    ['topic', 'why-ketamine-helps-treatment-resistant-depression', 'es', 'evidence', /certeza de la evidencia era muy baja/],
     ['topic', 'what-is-ketamine', 'en', 'evidence', /certainty of the evidence was very low/],
     ['topic', 'what-is-ketamine', 'es', 'evidence', /certeza de la evidencia era muy baja/]
   ]
@@ -266,4 +270,37 @@ test('Spanish wording: "a dosis", adverbs, metabolitos, one word for evidence, u
   t.notMatch(overview, /estudiado[\s\S]*en fase de estudio/, 'ptsd (es): no "estudiado … en fase de estudio" repetition')
   t.match(DISCLAIMERS.es, /Consulte su situación/, 'the API disclaimer uses usted')
   t.notMatch(DISCLAIMERS.es, /\b(tu|consulta)\b/)
+})
+
+// Issue 15, item 5: every entity has Spanish, so a Spanish partner page that embeds a topic or a mechanism
+// no longer falls back to English. Self-contained so that it merges beside other additions to this file.
+const { TYPE_PLURALS } = await import('../schema/common.js')
+
+test('every entity has Spanish: same sections, translated text, and the API and embed page answer in Spanish', async (t) => {
+  const untranslated: string[] = []
+  for (const document of english) {
+    const label = `${document.type}/${document.slug}`
+    const spanish = find(document.type, document.slug, 'es')
+    if (!spanish) {
+      untranslated.push(label)
+      continue
+    }
+    t.same(spanish.sections.map((part) => part.id), document.sections.map((part) => part.id), `${label}: every section translated, under the same ids`)
+    t.not(spanish.title, document.title, `${label}: the title is translated`)
+    t.not(spanish.summary, document.summary, `${label}: the summary is translated`)
+    const leftInEnglish = spanish.sections.filter((part, index) => part.heading === document.sections[index]?.heading || part.body === document.sections[index]?.body)
+    t.same(leftInEnglish.map((part) => part.id), [], `${label}: no section is left in English`)
+  }
+  t.same(untranslated, [], 'every published entity has a Spanish file')
+
+  const app = await build(t, { publishOnEmpty: true })
+  for (const document of english) {
+    const path = `${TYPE_PLURALS[document.type]}/${document.slug}`
+    const rest = await app.inject(`/v1/${path}?locale=es`)
+    t.equal(rest.headers['content-language'], 'es', `/v1/${path} answers in Spanish`)
+    t.equal(rest.json().locale, 'es', `/v1/${path}: the body is the Spanish version`)
+    const embed = await app.inject(`/embed/${path}?locale=es`)
+    t.equal(embed.statusCode, 200, `/embed/${path} is served`)
+    t.match(embed.body, /<html lang="es">/, `/embed/${path} is a Spanish page`)
+  }
 })
