@@ -27,6 +27,7 @@ import { sendEntityJson } from './entity-json.js'
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema }
 const VersionParamsSchema = Type.Object({ slug: SlugParamsSchema.properties.slug, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false })
 const LocaleQuerySchema = Type.Object({ locale: Type.Optional(LocaleSchema) }, { additionalProperties: false })
+const FormatQuerySchema = Type.Optional(StringEnum(FORMATS, { description: 'json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json' }))
 
 const entityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const type of ENTITY_TYPES) registerType(app, type)
@@ -43,6 +44,15 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   const plural = TYPE_PLURALS[type]
   const tags = [plural]
   const EntityResponse = entityResponseSchema(type)
+  // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
+  const EntityContentResponse = {
+    description: `the ${type}`,
+    content: {
+      'application/json': { schema: EntityResponse },
+      'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) },
+      'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) }
+    }
+  }
   const ListResponse = listResponseSchema(type)
 
   app.get(`/${plural}`, {
@@ -94,20 +104,9 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       querystring: Type.Object({
         ...CommonReadQuerySchema,
         preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' })),
-        format: Type.Optional(StringEnum(FORMATS, { description: 'json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json' }))
+        format: FormatQuerySchema
       }, { additionalProperties: false }),
-      response: {
-        // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
-        200: {
-          description: `the ${type}`,
-          content: {
-            'application/json': { schema: EntityResponse },
-            'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) },
-            'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) }
-          }
-        },
-        ...problems
-      }
+      response: { 200: EntityContentResponse, ...problems }
     }
   }, async (request, reply) => {
     const { slug } = request.params
@@ -190,16 +189,20 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
         'Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.',
       tags,
       params: VersionParamsSchema,
-      querystring: LocaleQuerySchema,
-      response: { 200: EntityResponse, ...problems }
+      querystring: Type.Object({ locale: Type.Optional(LocaleSchema), format: FormatQuerySchema }, { additionalProperties: false }),
+      response: { 200: EntityContentResponse, ...problems }
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
     const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
+    const format = negotiateFormat(request.query.format, request.headers.accept)
     const record = await findVersion(slug, requestedLocale, version)
     const resolved = { ...await resolvedFromVersion(record, app.releases), fallback: record.locale !== requestedLocale }
     versionHeaders(reply, record.locale)
+    reply.header('vary', 'accept-language, accept')
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
+    if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale: requestedLocale }))
+    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: `${request.protocol}://${request.host}` }))
     return sendEntityJson(reply, type, { ...renderEntity(null, resolved, { fields: null, include: [], locale: requestedLocale }), meta: entityMetaOf(requestedLocale, resolved.fallback) })
   })
 

@@ -72,7 +72,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed ' +
         '(a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). ' +
         'Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, ' +
-        `withdrawals included. Drafts never appear. With include=entity each event carries the new version's representation and ETag ` +
+        'withdrawals included. Drafts never appear. With include=entity each event carries the new version\'s representation and ETag ' +
         `(at most ${FEED_ENTITY_LIMIT_MAX} events a page); locale= keeps only that locale's events.`,
       tags: ['releases'],
       querystring: Type.Object({
