@@ -86,7 +86,7 @@ test('GraphQL changes carry the new version of each changed entity', async (t) =
   const query = `{ changes(first: 20, locale: es) { nodes { action slug locale version entity {
     slug locale version title ... on Condition { related { slug title } review { reviewStatus } } } } } }`
   const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
-  t.equal(response.statusCode, 200, response.payload)
+  t.equal(response.statusCode, 200, 'answered')
   const nodes = response.json().data.changes.nodes
   t.same(nodes.map((node: { slug: string, version: number }) => `${node.slug} v${node.version}`), ['ptsd v1', 'ptsd v2'], 'locale: es keeps the Spanish events only')
   t.match(nodes[1].entity, { slug: 'ptsd', locale: 'es', version: 2, title: 'Título de ptsd', related: [{ slug: 'new-risk', title: 'Title of new-risk' }], review: { reviewStatus: 'unreviewed' } })
