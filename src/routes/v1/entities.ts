@@ -21,7 +21,7 @@ import { missingEntityError } from '../../delivery/missing-entity.js'
 import { BadRequestError, GoneError, NotFoundError } from '../../errors.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
 import { requireScope } from '../../plugins/app/auth.js'
-import type { ContentRepository, VersionRecord } from '../../repositories/content-repository.js'
+import { historyIn } from '../../delivery/history.js'
 import { sendEntityJson } from './entity-json.js'
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema }
@@ -237,13 +237,6 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       changes: diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>)
     }
   })
-}
-
-/** The history an entity has in `locale`, or its English one when it has none there (as reads fall back). */
-async function historyIn (repository: ContentRepository, type: EntityType, slug: string, locale: Locale): Promise<{ locale: Locale, versions: VersionRecord[] }> {
-  const versions = await repository.listVersions({ type, slug, locale })
-  if (versions.length > 0 || locale === 'en') return { locale, versions }
-  return { locale: 'en', versions: await repository.listVersions({ type, slug, locale: 'en' }) }
 }
 
 function versionHeaders (reply: { header: (name: string, value: string) => unknown }, locale: Locale): void {
