@@ -64,8 +64,10 @@ export interface SyncProblem { key: string, problem: string }
  * (meta names the fallback) and the client holds nothing under that locale; for anything else the client holds
  * nothing, and `extra` (entities that are gone) answer 404 or 410.
  */
-export async function syncProblems (app: FastifyInstance, client: SyncClient, extra: string[] = []): Promise<SyncProblem[]> {
+export async function syncProblems (app: FastifyInstance, clients: SyncClient | SyncClient[], extra: string[] = []): Promise<SyncProblem[]> {
+  const all = Array.isArray(clients) ? clients : [clients]
   const problems: SyncProblem[] = []
+  const report = (index: number, key: string, problem: string) => problems.push({ key: all.length > 1 ? `client ${index}: ${key}` : key, problem })
   const expected = new Set<string>()
   for (const entity of await liveEntities(app)) {
     for (const locale of LOCALES) {
@@ -76,36 +78,44 @@ export async function syncProblems (app: FastifyInstance, client: SyncClient, ex
         continue
       }
       const meta = answer.body.meta as { localeFallback: boolean, requestedLocale: string }
-      if (!meta.localeFallback) {
-        expected.add(key)
-        const held = client.store.get(key)
-        if (!held) problems.push({ key, problem: 'served but not held' })
-        else {
-          if (JSON.stringify(sorted(held.body)) !== JSON.stringify(sorted(answer.body))) problems.push({ key, problem: `held JSON differs: ${JSON.stringify(held.body)} vs ${JSON.stringify(answer.body)}` })
-          if (held.etag !== answer.etag) problems.push({ key, problem: `held ETag ${held.etag}, served ${answer.etag}` })
-        }
-        continue
-      }
-      // A fallback answer: the English representation, with meta saying what was asked for.
-      if (client.store.has(key)) problems.push({ key, problem: 'held, but the server has no such translation' })
-      const english = client.store.get(`${entity}/en`)
+      const served = JSON.stringify(sorted(answer.body))
       const { meta: _served, ...servedFields } = answer.body
-      if (!english) problems.push({ key, problem: 'fallback served, but English not held' })
-      else {
-        const { meta: _held, ...heldFields } = english.body
-        if (JSON.stringify(sorted(heldFields)) !== JSON.stringify(sorted(servedFields))) problems.push({ key, problem: 'fallback differs from the English copy held' })
+      const servedWithoutMeta = JSON.stringify(sorted(servedFields))
+      if (!meta.localeFallback) expected.add(key)
+      else if (meta.requestedLocale !== locale) problems.push({ key, problem: `fallback meta names ${meta.requestedLocale}` })
+      for (const [index, client] of all.entries()) {
+        if (!meta.localeFallback) {
+          const held = client.store.get(key)
+          if (!held) report(index, key, 'served but not held')
+          else {
+            if (JSON.stringify(sorted(held.body)) !== served) report(index, key, `held JSON differs: ${JSON.stringify(held.body)} vs ${JSON.stringify(answer.body)}`)
+            if (held.etag !== answer.etag) report(index, key, `held ETag ${held.etag}, served ${answer.etag}`)
+          }
+          continue
+        }
+        // A fallback answer: the English representation, with meta saying what was asked for.
+        if (client.store.has(key)) report(index, key, 'held, but the server has no such translation')
+        const english = client.store.get(`${entity}/en`)
+        if (!english) report(index, key, 'fallback served, but English not held')
+        else {
+          const { meta: _held, ...heldFields } = english.body
+          if (JSON.stringify(sorted(heldFields)) !== servedWithoutMeta) report(index, key, 'fallback differs from the English copy held')
+        }
       }
-      if (meta.requestedLocale !== locale) problems.push({ key, problem: `fallback meta names ${meta.requestedLocale}` })
     }
   }
-  for (const key of client.store.keys()) {
-    if (!expected.has(key)) problems.push({ key, problem: 'held, but not served' })
+  for (const [index, client] of all.entries()) {
+    for (const key of client.store.keys()) {
+      if (!expected.has(key)) report(index, key, 'held, but not served')
+    }
   }
   for (const entity of extra) {
     for (const locale of LOCALES) {
       const status = (await read(app, entity, locale)).status
-      if (client.store.has(`${entity}/${locale}`)) problems.push({ key: `${entity}/${locale}`, problem: `held, but the server answers ${status}` })
       if (status !== 404 && status !== 410) problems.push({ key: `${entity}/${locale}`, problem: `expected 404 or 410, got ${status}` })
+      for (const [index, client] of all.entries()) {
+        if (client.store.has(`${entity}/${locale}`)) report(index, `${entity}/${locale}`, `held, but the server answers ${status}`)
+      }
     }
   }
   return problems
