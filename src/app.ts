@@ -18,6 +18,7 @@ import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
 import cdnPurgePlugin from './plugins/app/cdn-purge.js'
 import compressionPlugin from './plugins/app/compression.js'
+import accessLogPlugin from './plugins/app/access-log.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import searchRoutes from './routes/v1/search.js'
@@ -40,6 +41,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   const { config } = options
   fastify.setErrorHandler(errorHandler)
+  await fastify.register(accessLogPlugin)
   await fastify.register(securityPlugin)
   await fastify.register(openapiPlugin)
   await fastify.register(underPressurePlugin, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS })
