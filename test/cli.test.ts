@@ -27,8 +27,8 @@ test('content:check reports each problem with file, field and reason, and exits 
   await seeds.write({ type: 'risk', slug: 'low-risk', front: { severity: 'extreme', frequency: 'sometimes' } })
   const invalid = await run('content-check', ['--seeds', seeds.path])
   t.equal(invalid.code, 1)
-  t.match(invalid.stderr, /risk\/low-risk\.en\.md severity: must be one of: low, moderate, high/)
-  t.match(invalid.stderr, /risk\/low-risk\.en\.md frequency: must be one of/)
+  t.match(invalid.stderr, /risk\/low-risk\.en\.md:9:11: severity: must be one of: low, moderate, high \(found "extreme"\)/)
+  t.match(invalid.stderr, /risk\/low-risk\.en\.md:10:12: frequency: must be one of: common, uncommon, rare, unknown \(found "sometimes"\)/)
   t.match(invalid.stderr, /2 problem\(s\) found; nothing was changed/)
 })
 
