@@ -44,6 +44,7 @@ test('content:publish then content:check --diff on a database of its own', { ski
   const diff = await run('content-check', ['--seeds', seeds.path, '--diff', '--quiet'], env)
   t.equal(diff.code, 0, diff.stderr)
   t.match(diff.stdout, /updated\s+risk\/low-risk \(en\) → version 2: readingGrade, summary/)
+  t.match(diff.stdout, /\n {4}summary: \[-A short summary of low-risk-\]\{\+Changed for the diff\+\}\.\n/, 'the edited summary as a word diff, plain text when piped')
   const verify = await run('content-verify', [], env)
   t.match(verify.stdout, /7 versions checked, 0 problem\(s\)/)
   const key = await run('keys', ['create', '--name', 'CLI partner', '--scopes', 'read,preview'], env)

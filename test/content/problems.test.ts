@@ -164,7 +164,7 @@ test('Markdown marks and plain prose', async (t) => {
   for (const plain of ['5-HT2A receptors', 'p < 0.05 and x > 2', 'and/or', '2 * 3 = 6', 'snake_case_name', 'A - B', 'US$ 10', 'Dr. No (2020)']) {
     t.equal(markdownIn(plain), null, plain)
   }
-  for (const [text, kind] of [['**bold**', 'bold'], ['an *aside* here', 'emphasis'], ['`x`', 'code'], ['[a](https://b)', 'a link'], ['# Title', 'a heading'], ['> quoted', 'a quotation'], ['- item', 'a list item'], ['a <b>tag</b>', 'HTML']]) {
-    t.equal(markdownIn(text as string)?.kind, kind, text)
+  for (const [text, kind] of [['**bold**', 'bold'], ['an *aside* here', 'emphasis'], ['`x`', 'code'], ['[a](https://b)', 'a link'], ['# Title', 'a heading'], ['> quoted', 'a quotation'], ['- item', 'a list item'], ['a <b>tag</b>', 'HTML']] as const) {
+    t.equal(markdownIn(text)?.kind, kind, text)
   }
 })
