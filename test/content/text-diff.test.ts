@@ -65,3 +65,20 @@ test('the --diff report shows an edited summary word by word against the databas
   t.notOk(report.includes('\u001b['), 'no colour unless asked')
   t.equal(await describePendingChanges(database.db, await loadCorpus(seeds.path), { color: false }), report, 'reading only: the same report twice')
 })
+
+test('versions are per locale: a Spanish edit versions Spanish only; a shared English field versions both', async (t) => {
+  const database = await testDatabase(t)
+  const seeds = await seedsDir(t, SMALL_CORPUS)
+  await publishCorpus(database.db, await loadCorpus(seeds.path))
+  const planned = async () => (await publishCorpus(database.db, await loadCorpus(seeds.path), { dryRun: true })).changes
+    .map((change) => `${change.action} ${change.type}/${change.slug}/${change.locale} v${change.version}`)
+
+  await seeds.write({ type: 'condition', slug: 'alpha-disorder', locale: 'es', front: { summary: 'Un resumen corregido.' } })
+  t.same(await planned(), ['updated condition/alpha-disorder/es v2'])
+  await publishCorpus(database.db, await loadCorpus(seeds.path))
+
+  await seeds.write({ type: 'condition', slug: 'alpha-disorder', front: { summary: 'An English summary, edited.', evidenceStatus: 'approved', related: [{ type: 'risk', slug: 'low-risk' }, { type: 'risk', slug: 'high-risk' }, { type: 'mechanism', slug: 'gate-blocking' }] } })
+  t.same(await planned(), ['updated condition/alpha-disorder/en v2'], 'English text alone: English only')
+  await seeds.write({ type: 'condition', slug: 'alpha-disorder', front: { summary: 'An English summary, edited.', evidenceStatus: 'approved', related: [{ type: 'risk', slug: 'low-risk' }] } })
+  t.same(await planned(), ['updated condition/alpha-disorder/en v2', 'updated condition/alpha-disorder/es v3'], 'a shared field (links): every locale, each with its own number')
+})
