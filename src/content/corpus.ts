@@ -100,7 +100,8 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
   const sourcesFile = display(join(seedsDir, 'sources.yaml'))
   const sourcesRead = await readYamlFile(join(seedsDir, 'sources.yaml'), validators.sources, sourcesFile, collector)
   const sourceEntries = entriesOf(sourcesRead.value, 'sources')
-  const sourcesUnavailable = sourceEntries === null
+  // An empty or missing list is one problem on sources.yaml, not an "unknown source" for every id an entity lists.
+  const sourcesUnavailable = sourceEntries === null || sourcesRead.problems.some((problem) => problem.path === '' || problem.path === 'sources')
   const sourceById = new Map<string, Source>()
   const brokenSourceIds = new Set<string>()
   for (const [index, entry] of (sourceEntries ?? []).entries()) {

@@ -95,6 +95,8 @@ export async function startPreview (options: PreviewOptions): Promise<PreviewSer
     })
   }
 
+  // A local tool for one editor, not part of the API: its routes mirror the API's paths but carry no schemas,
+  // keys, limits or caching, and it listens on 127.0.0.1 only.
   const app = Fastify({ logger: false })
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(indexPage(await current)))
 

@@ -99,6 +99,10 @@ function describeProblem (error: ErrorObject): FieldProblem {
       return { path, message: `must be ${FORMAT_WORDS[String(params.format)] ?? String(params.format)}` }
     case 'type':
       return { path, message: `must be ${params.type === 'string' ? 'text' : params.type === 'array' ? 'a list' : params.type === 'object' ? 'a group of fields' : String(params.type)}` }
+    case 'minItems':
+      return { path, message: `must list at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}` }
+    case 'maxItems':
+      return { path, message: `must list at most ${String(params.limit)} entries` }
     case 'uniqueItems':
       return { path: `${path}[${String(params.i)}]`, message: `repeats entry ${String(params.j)}; each entry appears once` }
     default:

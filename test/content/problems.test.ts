@@ -31,6 +31,11 @@ test('a broken sources.yaml is one problem, with no "unknown source" for the ent
   }])
 })
 
+test('an empty source list is one problem, not one per cited id', async (t) => {
+  const problems = await problemsOf(t, (seeds) => writeFile(join(seeds.path, 'sources.yaml'), '# all gone\nsources: []\n'))
+  t.same(problems, [{ file: 'sources.yaml', line: 2, column: 10, path: 'sources', message: 'must list at least 1 entry', quote: '[]' }])
+})
+
 test('one broken source entry is one problem at its field; the entities citing it say nothing', async (t) => {
   const sources = [{ ...TEST_SOURCES[0], doi: 'doi:10.1000/x' }, ...TEST_SOURCES.slice(1)]
   const problems = await problemsOf(t, (seeds) => writeFile(join(seeds.path, 'sources.yaml'), stringify({ sources })))
