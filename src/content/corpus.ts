@@ -92,6 +92,7 @@ type Report = ProblemCollector['add']
 // - an unknown source id → one problem at its first use, naming every other place that lists it.
 // - an English file that is broken (unparsable or invalid front matter) → its translation is not checked against
 //   it and links to it are not reported; only a missing English file makes "a translation needs the English file".
+//   If its source list cannot be read, no source is reported as "cited by no entity".
 export async function loadCorpus (seedsDir: string): Promise<Corpus> {
   const collector = new ProblemCollector()
   const report: Report = collector.add.bind(collector)
@@ -140,6 +141,8 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
   const parsed: ParsedFile[] = []
   /** Every English file present, parsable or not: what links and translations are checked against. */
   const englishFiles = new Map<string, 'published' | 'draft' | 'broken'>()
+  /** False when an English file's source list could not be read: "cited by no entity" cannot be known then. */
+  let everySourceListRead = true
   for (const type of ENTITY_TYPES) {
     const directory = join(seedsDir, 'content', type)
     const names = await readdir(directory).catch(() => [] as string[])
@@ -155,6 +158,7 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
       if (result.locator) collector.register(file, result.locator)
       for (const problem of result.problems) report(file, problem.path, problem.message, problem)
       const broken = result.frontMatter === null || result.problems.length > 0
+      if (locale === 'en' && !Array.isArray(result.frontMatter?.sources)) everySourceListRead = false
       if (locale === 'en') englishFiles.set(`${type}/${slug}`, broken ? 'broken' : result.frontMatter?.status === 'draft' ? 'draft' : 'published')
       if (result.frontMatter) parsed.push({ file, type, slug, locale, frontMatter: result.frontMatter, sections: result.sections })
     }
@@ -280,7 +284,7 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
     report(first.file, first.path, `unknown source "${id}": add it to seeds/sources.yaml${didYouMean(id, sourceById.keys())}${elsewhere}`)
   }
   checkLinks(entities, englishFiles, report, collector.locate.bind(collector))
-  if (!sourcesUnavailable) {
+  if (!sourcesUnavailable && everySourceListRead) {
     for (const [index, entry] of (sourceEntries ?? []).entries()) {
       const id = (entry as { id?: unknown } | null)?.id
       if (typeof id === 'string' && !usedSources.has(id)) {

@@ -89,6 +89,12 @@ test('a broken English file is one problem: its translation and the links to it 
     message: 'front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
     quote: 'summary: [oops'
   }])
+  const onlyCiter = await problemsOf(t, async (seeds) => {
+    await writeFile(join(seeds.path, 'sources.yaml'), stringify({ sources: [...TEST_SOURCES, { id: 'only-alpha', title: 'Cited by alpha only', authors: 'Ng A', publisher: 'J', pmid: '2', verified: true }] }))
+    await seeds.writeRaw('condition', 'alpha-disorder.en.md', '---\ntitle: Alpha\nsources: [trial-one, only-alpha\n---\n## Overview\n<!-- id: overview; cites: only-alpha -->\nText.\n')
+  })
+  t.same(onlyCiter.map((problem) => [problem.file, problem.line]), [['content/condition/alpha-disorder.en.md', 3]],
+    'the source only the unreadable file cites is not "cited by no entity"')
   const invalid = await problemsOf(t, (seeds) => seeds.write({ type: 'condition', slug: 'alpha-disorder', front: { evidenceStatus: 'proven' } }))
   t.same(invalid, [{
     file: 'content/condition/alpha-disorder.en.md',
