@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as tables from './tables/index.js'
+import { acquireDataDirLock, type DataDirLock, type OwnerRole } from './owner-lock.js'
 
 export type Tables = typeof tables
 export type Db = PgDatabase<PgQueryResultHKT, Tables>
@@ -21,6 +22,8 @@ export interface DatabaseOptions {
   poolSize?: number
   /** statement_timeout; also bounds how long a call may wait for a connection. */
   statementTimeoutMs?: number
+  /** Who opens a PGlite directory: recorded in its lock file (default: a command named after this process). */
+  owner?: { role: OwnerRole, label: string, waitForCommandMs?: number }
 }
 
 export const DEFAULT_POOL_SIZE = 10
@@ -30,9 +33,14 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres'
   /** Runs `fn` on one dedicated session (advisory session locks need the same connection throughout). */
   withConnection: <T>(fn: (query: (text: string) => Promise<unknown[]>) => Promise<T>) => Promise<T>
-  /** LISTEN on a channel; resolves to a function that stops listening. */
-  listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>
+  /**
+   * LISTEN on a channel; resolves to a function that stops listening. `onListen` runs each time the LISTEN is
+   * in place, after a reconnect too: notifications sent while it was down are lost, so the caller re-checks.
+   */
+  listen: (channel: string, onNotify: (payload: string) => void, onListen?: () => void) => Promise<() => Promise<void>>
   close: () => Promise<void>
+  /** The exclusive lock on a PGlite data directory (absent for memory:// and PostgreSQL). */
+  lock?: DataDirLock
 }
 
 export async function createDatabase (options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -72,8 +80,8 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
           await single.end({ timeout: 5 })
         }
       },
-      async listen (channel, onNotify) {
-        const { unlisten } = await client.listen(channel, onNotify)
+      async listen (channel, onNotify, onListen) {
+        const { unlisten } = await client.listen(channel, onNotify, onListen)
         return unlisten
       },
       close: () => client.end({ timeout: 5 })
@@ -83,20 +91,42 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   const dataDir = options.pgliteDir ?? 'memory://'
+  let lock: DataDirLock | undefined
   if (!dataDir.startsWith('memory://')) {
     // PGlite creates its data directory without `recursive`: a fresh clone has no ./data yet.
     await mkdir(dirname(resolve(dataDir)), { recursive: true })
+    // Taken before PGlite touches the directory: a second process must not even read it while another writes.
+    lock = await acquireDataDirLock(dataDir, options.owner ?? { role: 'command', label: process.argv.slice(1).join(' ') })
   }
-  const client = new PGlite(dataDir, options.pgliteImage ? { loadDataDir: options.pgliteImage } : {})
-  await client.waitReady
-  const db = drizzle({ client, schema: tables, casing: 'snake_case', logger }) as unknown as Db
+  let client
+  try {
+    client = new PGlite(dataDir, options.pgliteImage ? { loadDataDir: options.pgliteImage } : {})
+    await client.waitReady
+  } catch (error) {
+    await lock?.release()
+    throw error
+  }
+  const pglite = client
+  const db = drizzle({ client: pglite, schema: tables, casing: 'snake_case', logger }) as unknown as Db
   return {
     db,
     driver: 'pglite',
     // PGlite is a single connection: every call already runs on "the same connection".
-    withConnection: (fn) => fn(async (text) => (await client.query(text)).rows),
-    listen: (channel, onNotify) => client.listen(channel, onNotify),
-    close: () => client.close()
+    withConnection: (fn) => fn(async (text) => (await pglite.query(text)).rows),
+    async listen (channel, onNotify, onListen) {
+      // One in-process connection: it never drops, so the LISTEN is in place once, from here on.
+      const unlisten = await pglite.listen(channel, onNotify)
+      onListen?.()
+      return unlisten
+    },
+    async close () {
+      try {
+        await pglite.close()
+      } finally {
+        await lock?.release()
+      }
+    },
+    ...(lock ? { lock } : {})
   }
 }
 
