@@ -27,6 +27,8 @@ export interface DatabaseOptions {
 }
 
 export const DEFAULT_POOL_SIZE = 10
+/** application_name of the connection that LISTENs for new releases (operators and tests can find it). */
+export const LISTEN_APPLICATION_NAME = 'ketamine-content-api:listen'
 
 export interface DatabaseHandle {
   db: Db
@@ -80,9 +82,54 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
           await single.end({ timeout: 5 })
         }
       },
+      // A connection of its own rather than client.listen(): postgres.js re-LISTENs once after a drop and, if
+      // that attempt fails (the server is still down), drops the listener for good without a word. Here the
+      // LISTEN is retried until it is back, and every time it is in place `onListen` lets the caller re-check.
       async listen (channel, onNotify, onListen) {
-        const { unlisten } = await client.listen(channel, onNotify, onListen)
-        return unlisten
+        let stopped = false
+        let retrying = false
+        const listener = postgres(databaseUrl, {
+          ...settings,
+          max: 1,
+          // Never closed for being idle or old: only a real drop ends it (and is followed by a re-LISTEN).
+          idle_timeout: null,
+          max_lifetime: null,
+          fetch_types: false,
+          connection: { ...settings.connection, application_name: LISTEN_APPLICATION_NAME, statement_timeout: 0 },
+          onclose: () => { if (!stopped) relisten().catch(() => {}) },
+          onnotify: (name: string, payload: string) => { if (name === channel) onNotify(payload) }
+        } as unknown as typeof settings)
+        const statement = `listen "${channel.replace(/"/g, '""')}"`
+        const relisten = async () => {
+          if (retrying) return
+          retrying = true
+          try {
+            for (let attempt = 0; ; attempt++) {
+              if (stopped) return
+              try {
+                await listener.unsafe(statement)
+                if (!stopped) onListen?.()
+                return
+              } catch {
+                await new Promise((resolve) => setTimeout(resolve, Math.min(500, 50 * 2 ** attempt)))
+              }
+            }
+          } finally {
+            retrying = false
+          }
+        }
+        try {
+          await listener.unsafe(statement)
+        } catch (error) {
+          stopped = true
+          await listener.end({ timeout: 0 })
+          throw error
+        }
+        onListen?.()
+        return async () => {
+          stopped = true
+          await listener.end({ timeout: 5 })
+        }
       },
       close: () => client.end({ timeout: 5 })
     }
