@@ -22,7 +22,7 @@ export async function openDatabase (config: Config, label: string): Promise<Data
 }
 
 export async function dispatchCommand (config: Config, name: CommandName, args: CommandArgs, options: DispatchOptions = {}): Promise<CommandOutput> {
-  const deadline = Date.now() + (options.startupWaitMs ?? 60_000)
+  let deadline: number | null = null
   let waited = false
   for (;;) {
     let database: DatabaseHandle
@@ -43,6 +43,8 @@ export async function dispatchCommand (config: Config, name: CommandName, args: 
       if (answer.kind === 'unknown') {
         return refusal(`the server pid ${record.pid} closed the connection before answering (${answer.reason}); the ${name} may or may not have been applied. Check with \`npm run content:check -- --diff\` (or the command's list) before running it again.`)
       }
+      // Counted from the first refusal: the server may still be migrating or publishing its seeds.
+      deadline ??= Date.now() + (options.startupWaitMs ?? 60_000)
       if (Date.now() < deadline) {
         if (!waited) options.onWait?.(`the embedded database is owned by ${describeOwner(owner)}; waiting for it to accept commands…`)
         waited = true
