@@ -119,7 +119,7 @@ test('content:publish while the server runs on the same PGlite directory: handed
   t.notOk(await exists(lockPathFor(dataDir)), 'and released it again')
 })
 
-test('when the owner cannot take the command, nothing is opened and the owner is named (exit 4)', { skip }, async (t) => {
+test('when the owner cannot take the command, nothing is opened and the owner is named (exit 4)', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'kca-handoff-'))
   t.teardown(() => rm(root, { recursive: true, force: true }))
   const dataDir = join(root, 'pglite')
