@@ -68,11 +68,18 @@ export default fp(async (app) => {
   })
   // We hold the directory's lock, so a socket file left here is from a process that is gone.
   await unlink(endpoint).catch(() => {})
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen({ path: endpoint, exclusive: true }, () => resolve())
-  })
-  await chmod(endpoint, 0o600)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen({ path: endpoint, exclusive: true }, () => resolve())
+    })
+    await chmod(endpoint, 0o600)
+  } catch (error) {
+    // Serving matters more than the channel: without it, commands refuse with the owner named (exit 4).
+    app.log.error({ err: error, endpoint }, 'local command channel unavailable; commands cannot hand their work to this server')
+    server.close()
+    return
+  }
   app.log.info({ endpoint }, 'local command channel ready')
 
   // Closed before the database (onClose runs in reverse order of registration): a command still running
