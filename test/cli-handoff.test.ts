@@ -5,14 +5,18 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { request } from 'node:http'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
-import { test } from 'tap'
+import tap, { test } from 'tap'
 import { lockPathFor, type OwnerRecord } from '../db/owner-lock.js'
 import { dispatchCommand, EXIT_OWNED } from '../src/cli/handoff.js'
 import { loadConfig } from '../src/config.js'
 import { SMALL_CORPUS, seedsDir } from './factories.js'
 import { testConfig } from './helper.js'
+
+// Two server starts on a fresh directory and a few command processes: minutes on a loaded two-core machine.
+tap.setTimeout(600_000)
 
 const skip = testConfig.DATABASE_URL ? 'about the embedded database directory; nothing to hand over on PostgreSQL' : false
 
@@ -87,9 +91,25 @@ test('content:publish while the server runs on the same PGlite directory: handed
   const diff = await cli('content-check', ['--diff', '--quiet'], env)
   t.equal(diff.code, 0, diff.stderr)
   t.match(diff.stdout, /Against release 2:\n {2}no changes/, 'content:check --diff is computed by the server too')
-  const verify = await cli('content-verify', [], env)
-  t.equal(verify.code, 0, verify.stderr)
-  t.match(verify.stdout, /8 versions checked, 0 problem\(s\)/)
+
+  // The channel is the owner's alone: a socket only its user can open, and the token from the 0600 lock file.
+  t.equal((await stat(owner.endpoint as string)).mode & 0o777, 0o600, 'socket mode 0600')
+  const ask = (token: string, body: unknown) => new Promise<{ status: number, text: string }>((resolve, reject) => {
+    const payload = JSON.stringify(body)
+    const req = request({ socketPath: owner.endpoint as string, method: 'POST', path: '/commands', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => { text += chunk.toString() })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
+  t.equal((await ask('x'.repeat(owner.token.length), { command: 'keys', args: { action: 'create', name: 'intruder' } })).status, 401, 'a wrong token is refused')
+  t.equal((await ask(owner.token, { command: 'shell', args: {} })).status, 400, 'only the known commands')
+  t.equal((await ask(owner.token, { command: 'keys', args: { action: ['list'] } })).status, 400, 'arguments are plain strings')
+  const keys = await cli('keys', ['list'], env)
+  t.equal(keys.code, 0, keys.stderr)
+  t.notMatch(keys.stdout, /intruder/, 'the refused request created nothing')
 
   // A second server on the same directory refuses before opening it, naming the owner.
   const second = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
