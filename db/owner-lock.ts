@@ -3,10 +3,9 @@
 // creates `<dir>.lock` next to it. The lock names the owner (pid, start time, what it is) and, for a server,
 // the local channel through which commands hand their work to it. It is removed on close; a lock whose process
 // is gone (crash, kill -9, reboot) is stale and taken over.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, unlinkSync } from 'node:fs'
 import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
 import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
