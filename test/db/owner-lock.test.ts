@@ -4,9 +4,12 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'tap'
+import tap, { test } from 'tap'
 import { createDatabase } from '../../db/client.js'
 import { acquireDataDirLock, DataDirOwnedError, lockPathFor, type OwnerRecord } from '../../db/owner-lock.js'
+
+// The last test creates a real PGlite directory (initdb): about a minute on a loaded two-core machine.
+tap.setTimeout(300_000)
 
 async function scratch (t: { teardown: (fn: () => unknown) => void }): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'kca-lock-'))
