@@ -16,7 +16,7 @@ import type { EntityDocument } from '../../schema/entity.js'
 export const RELEASE_CHANNEL = 'kca_release_published'
 
 /** Held for the length of a publish transaction: two publishers never interleave. */
-const PUBLISH_LOCK_KEY = 7_403_119_002
+export const PUBLISH_LOCK_KEY = 7_403_119_002
 
 export type ChangeAction = 'created' | 'updated' | 'withdrawn'
 export interface PlannedChange extends EntityKey {
