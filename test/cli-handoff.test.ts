@@ -55,9 +55,9 @@ async function cli (script: string, args: string[], env: NodeJS.ProcessEnv) {
   }
 }
 
-async function read (server: Server, path: string): Promise<{ version: number, summary: string, meta: { release: number } }> {
+async function read (server: Server, path: string): Promise<{ version: number, summary: string, release: number }> {
   const response = await fetch(`${server.url}${path}`)
-  return await response.json() as { version: number, summary: string, meta: { release: number } }
+  return await response.json() as { version: number, summary: string, release: number }
 }
 
 async function exists (path: string): Promise<boolean> {
@@ -72,7 +72,7 @@ test('content:publish while the server runs on the same PGlite directory: handed
   const env = childEnv({ PGLITE_DIR: dataDir, SEEDS_DIR: seeds.path })
 
   const server = await startServer(t, env)
-  t.match(await read(server, '/v1/risks/low-risk'), { version: 1, meta: { release: 1 } }, 'the seeds were published on the empty directory')
+  t.match(await read(server, '/v1/risks/low-risk'), { version: 1, release: 1 }, 'the seeds were published on the empty directory')
   const owner = JSON.parse(await readFile(lockPathFor(dataDir), 'utf8')) as OwnerRecord
   t.equal(owner.pid, server.child.pid, 'the lock names the server process')
   t.equal(owner.role, 'server')
@@ -86,7 +86,7 @@ test('content:publish while the server runs on the same PGlite directory: handed
   t.match(publish.stdout, new RegExp(`the running server \\(pid ${server.child.pid}\\) now serves release 2`))
   let body = await read(server, '/v1/risks/low-risk')
   while (body.version !== 2 && Date.now() - returned < 2000) body = await read(server, '/v1/risks/low-risk')
-  t.match(body, { version: 2, summary: 'Edited while the server runs.', meta: { release: 2 } }, `served ${Date.now() - returned} ms after the command returned`)
+  t.match(body, { version: 2, summary: 'Edited while the server runs.', release: 2 }, `served ${Date.now() - returned} ms after the command returned`)
 
   const diff = await cli('content-check', ['--diff', '--quiet'], env)
   t.equal(diff.code, 0, diff.stderr)
@@ -127,7 +127,7 @@ test('content:publish while the server runs on the same PGlite directory: handed
   t.notOk(await exists(owner.endpoint as string), 'the channel socket is gone')
 
   const restarted = await startServer(t, env)
-  t.match(await read(restarted, '/v1/risks/low-risk'), { version: 2, summary: 'Edited while the server runs.', meta: { release: 2 } }, 'release 2 survived the restart')
+  t.match(await read(restarted, '/v1/risks/low-risk'), { version: 2, summary: 'Edited while the server runs.', release: 2 }, 'release 2 survived the restart')
 
   // A crash leaves the lock behind; the next process sees its pid is gone and takes the directory over.
   restarted.child.kill('SIGKILL')
