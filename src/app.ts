@@ -13,6 +13,7 @@ import openapiPlugin from './plugins/external/openapi.js'
 import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
 import graphqlPlugin from './plugins/app/graphql.js'
+import { loadTrustedDocuments } from './graphql/http.js'
 import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
@@ -50,7 +51,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(responseCachePlugin)
   await fastify.register(graphqlPlugin, {
     production: config.NODE_ENV === 'production',
-    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET }
+    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET },
+    trustedDocuments: config.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && config.GRAPHQL_TRUSTED_DOCUMENTS_PATH ? loadTrustedDocuments(config.GRAPHQL_TRUSTED_DOCUMENTS_PATH) : null
   })
   await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
 

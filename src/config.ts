@@ -23,5 +23,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     })
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   }
+  if (candidate.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && candidate.GRAPHQL_TRUSTED_DOCUMENTS_PATH === undefined) {
+    throw new ConfigError('invalid configuration: GRAPHQL_TRUSTED_DOCUMENTS=on needs GRAPHQL_TRUSTED_DOCUMENTS_PATH (the documents to allow)')
+  }
   return candidate as Config
 }
