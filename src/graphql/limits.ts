@@ -14,7 +14,7 @@ export const MAX_ALIASES = 15
 /**
  * Introspection lists (types, fields, args …) count this many items each. The answer to an introspection document
  * is computed once per schema and then served from memory, so the count is not the price of the standard query
- * (about 2,000); it is what refuses nested introspection, which the depth rule lets through, before it runs.
+ * (about 2,700); it is what refuses nested introspection, which the depth rule lets through, before it runs.
  */
 export const INTROSPECTION_LIST_SIZE = 5
 /** The largest `first:` each connection accepts; the others take up to PAGE_LIMIT_MAX. */
