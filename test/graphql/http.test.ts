@@ -8,7 +8,7 @@ import { build, testDatabase } from '../helper.js'
 import { SMALL_CORPUS, seedsDir } from '../factories.js'
 import { publishSeedsDir } from '../publish-helper.js'
 import { sha256Hex } from '../../src/graphql/http.js'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config.js'
 
 const STRICT = 'application/graphql-response+json'
 const LEAK = /ECONN|\bselect\b|postgres|5432|\.(js|ts):\d+|node_modules|Cannot read|undefined is not/
@@ -151,7 +151,7 @@ test('trusted documents: only registered documents run', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __schema { types { name } } }' } })).statusCode, 403, 'introspection is not registered either')
 
   t.throws(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'on' }), { message: /GRAPHQL_TRUSTED_DOCUMENTS=on needs GRAPHQL_TRUSTED_DOCUMENTS_PATH/ }, 'on without a path stops the start')
-  t.throws(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'yes' }), ConfigError)
+  t.throws(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'yes' }), { message: /GRAPHQL_TRUSTED_DOCUMENTS="yes" must be one of on, off/ })
   await writeFile(join(directory, 'wrong.json'), JSON.stringify({ [sha256Hex('{ a }')]: '{ __typename }' }))
   await t.rejects(build(t, { database, config: { GRAPHQL_TRUSTED_DOCUMENTS: 'on', GRAPHQL_TRUSTED_DOCUMENTS_PATH: directory } }), /wrong\.json: ".*" is not the sha256 of its document/)
 })
