@@ -201,6 +201,7 @@ async function resolveNode (id: string, context: MercuriusContext): Promise<Reco
     return record ? versionNode(record, parsed.ref) : null
   }
   const pin = parsed.pin
+  if (pin !== null && !(await context.app.contentRepository.findRelease(pin))) return null
   const snapshot = await context.app.releases.snapshot(pin ?? undefined)
   noteRead(context, policyOf(pin), parsed.kind === 'source' ? [] : [`${parsed.ref.type}/${parsed.ref.slug}`])
   if (parsed.kind === 'source') {

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
+import type { InjectOptions } from 'fastify'
 import { parse } from 'graphql'
 import { build, testDatabase } from '../helper.js'
 import { SMALL_CORPUS, seedsDir } from '../factories.js'
@@ -23,7 +24,7 @@ test('GraphQL over HTTP', async (t) => {
 
   t.test('hostile request shapes: each a coded 400, never a 500, never a JSON-parsed document', async (t) => {
     const jsonDocument = JSON.stringify(parse('{ __typename }', { noLocation: true }))
-    const cases: Array<[string, Parameters<typeof app.inject>[0], string]> = [
+    const cases: Array<[string, InjectOptions, string]> = [
       ['JSON text as the query', { method: 'POST', url: '/graphql', payload: { query: '{"query":"{}"}' } }, 'KCA_ERR_GRAPHQL_SYNTAX'],
       ['?query=42', { method: 'GET', url: '/graphql?query=42' }, 'KCA_ERR_GRAPHQL_SYNTAX'],
       ['?query=true', { method: 'GET', url: '/graphql?query=true' }, 'KCA_ERR_GRAPHQL_SYNTAX'],
@@ -47,7 +48,7 @@ test('GraphQL over HTTP', async (t) => {
     ]
     for (const [name, request, code] of cases) {
       for (const accept of ['application/json', STRICT]) {
-        const response = await app.inject({ ...request, headers: { ...(request.headers as Record<string, string> | undefined), accept } } as Parameters<typeof app.inject>[0])
+        const response = await app.inject({ ...request, headers: { ...(request.headers as Record<string, string> | undefined), accept } })
         t.equal(response.statusCode, 400, `${name} (${accept}): 400`)
         const body = response.json()
         t.equal(body.errors?.[0]?.extensions?.code, code, `${name}: ${code}`)
@@ -61,7 +62,7 @@ test('GraphQL over HTTP', async (t) => {
   })
 
   const hashOf = (query: string) => sha256Hex(query)
-  const getUrl = (params: Record<string, unknown>) => `/graphql?${new URLSearchParams(Object.entries(params).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])).toString()}`
+  const getUrl = (params: Record<string, unknown>) => `/graphql?${new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)])).toString()}`
 
   t.test('automatic persisted queries: a miss, a registration, then a cacheable GET by hash', async (t) => {
     const query = 'query Alpha { condition(slug: "alpha-disorder") { id slug title risks { id slug } } }'
