@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
+import fc from 'fast-check'
 import type { InjectOptions } from 'fastify'
 import { parse } from 'graphql'
 import { build, testDatabase } from '../helper.js'
@@ -59,6 +60,22 @@ test('GraphQL over HTTP', async (t) => {
     }
     const json = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{"query":"{}"}' } })
     t.match(json.json().errors[0].message, /^Syntax Error: .*the query is JSON/, 'the syntax error says what is wrong')
+  })
+
+  t.test('invariant: any JSON value as the query, or JSON text in it, is a coded 400', async (t) => {
+    let runs = 0
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.json()), fc.boolean(), async (value, get) => {
+      runs++
+      const text = typeof value === 'string'
+      const response = get && text
+        ? await app.inject({ url: `/graphql?query=${encodeURIComponent(value)}` })
+        : await app.inject({ method: 'POST', url: '/graphql', payload: { query: value } as Record<string, unknown> })
+      const code = response.json().errors?.[0]?.extensions?.code
+      // A string that is not JSON may still be a GraphQL document (fc.jsonValue() makes plain strings too).
+      if (text && !(() => { try { JSON.parse(value); return true } catch { return false } })()) return response.statusCode < 500
+      return response.statusCode === 400 && code === (text ? 'KCA_ERR_GRAPHQL_SYNTAX' : 'KCA_ERR_GRAPHQL_REQUEST')
+    }), { numRuns: 300, seed: 17 })
+    t.equal(runs, 300)
   })
 
   const hashOf = (query: string) => sha256Hex(query)
