@@ -1,7 +1,4 @@
-// GraphQL over HTTP: hostile request shapes, automatic persisted queries, cacheable GET answers, trusted documents.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// GraphQL over HTTP: hostile request shapes, automatic persisted queries, cacheable GET answers.
 import { test } from 'tap'
 import fc from 'fast-check'
 import type { InjectOptions } from 'fastify'
@@ -10,7 +7,6 @@ import { build, testDatabase } from '../helper.js'
 import { SMALL_CORPUS, seedsDir } from '../factories.js'
 import { publishSeedsDir } from '../publish-helper.js'
 import { sha256Hex } from '../../src/graphql/http.js'
-import { loadConfig } from '../../src/config.js'
 
 const STRICT = 'application/graphql-response+json'
 const LEAK = /ECONN|\bselect\b|postgres|5432|\.(js|ts):\d+|node_modules|Cannot read|undefined is not/
@@ -74,8 +70,8 @@ test('GraphQL over HTTP', async (t) => {
       // A string that is not JSON may still be a GraphQL document (fc.jsonValue() makes plain strings too).
       if (text && !(() => { try { JSON.parse(value); return true } catch { return false } })()) return response.statusCode < 500
       return response.statusCode === 400 && code === (text ? 'KCA_ERR_GRAPHQL_SYNTAX' : 'KCA_ERR_GRAPHQL_REQUEST')
-    }), { numRuns: 300, seed: 17 })
-    t.equal(runs, 300)
+    }), { numRuns: 200, seed: 17 })
+    t.equal(runs, 200)
   })
 
   const hashOf = (query: string) => sha256Hex(query)
@@ -138,38 +134,4 @@ test('GraphQL over HTTP', async (t) => {
     t.equal(post.headers['cache-control'], 'private, no-store')
     t.equal(post.headers['surrogate-key'], undefined)
   })
-})
-
-test('trusted documents: only registered documents run', async (t) => {
-  const directory = await mkdtemp(join(tmpdir(), 'kca-trusted-'))
-  t.teardown(() => rm(directory, { recursive: true, force: true }))
-  const risks = 'query Risks { risks { nodes { slug } } }'
-  const alpha = 'query Alpha { condition(slug: "alpha-disorder") { title } }'
-  await writeFile(join(directory, 'risks.graphql'), risks)
-  await writeFile(join(directory, 'manifest.json'), JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256Hex(alpha), name: 'Alpha', type: 'query', body: alpha }] }))
-  const database = await testDatabase(t)
-  await publishSeedsDir(database, await seedsDir(t, SMALL_CORPUS))
-  const app = await build(t, { database, config: { GRAPHQL_TRUSTED_DOCUMENTS: 'on', GRAPHQL_TRUSTED_DOCUMENTS_PATH: directory } })
-  const byHash = (query: string) => app.inject({ url: `/graphql?extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } }))}` })
-
-  const fromFile = await byHash(risks)
-  t.equal(fromFile.statusCode, 200)
-  t.same(fromFile.json().data.risks.nodes.map((node: { slug: string }) => node.slug), ['high-risk', 'low-risk'])
-  t.equal((await byHash(alpha)).json().data.condition.title, 'Title of alpha-disorder', 'from the Apollo manifest')
-  t.equal((await app.inject({ method: 'POST', url: '/graphql', payload: { query: risks } })).statusCode, 200, 'a registered document may also be sent as text')
-
-  const other = '{ risks { nodes { slug title } } }'
-  const text = await app.inject({ method: 'POST', url: '/graphql', payload: { query: other } })
-  t.equal(text.statusCode, 403)
-  t.equal(text.json().errors[0].extensions.code, 'KCA_ERR_DOCUMENT_NOT_TRUSTED')
-  t.equal((await byHash(other)).json().errors[0].extensions.code, 'PERSISTED_QUERY_NOT_FOUND')
-  const apq = await app.inject({ method: 'POST', url: '/graphql', payload: { query: other, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(other) } } } })
-  t.equal(apq.statusCode, 403, 'automatic registration is off')
-  t.equal((await byHash(other)).json().errors[0].extensions.code, 'PERSISTED_QUERY_NOT_FOUND', 'and nothing was registered')
-  t.equal((await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __schema { types { name } } }' } })).statusCode, 403, 'introspection is not registered either')
-
-  t.throws(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'on' }), { message: /GRAPHQL_TRUSTED_DOCUMENTS=on needs GRAPHQL_TRUSTED_DOCUMENTS_PATH/ }, 'on without a path stops the start')
-  t.throws(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'yes' }), { message: /GRAPHQL_TRUSTED_DOCUMENTS="yes" must be one of on, off/ })
-  await writeFile(join(directory, 'wrong.json'), JSON.stringify({ [sha256Hex('{ a }')]: '{ __typename }' }))
-  await t.rejects(build(t, { database, config: { GRAPHQL_TRUSTED_DOCUMENTS: 'on', GRAPHQL_TRUSTED_DOCUMENTS_PATH: directory } }), /wrong\.json: ".*" is not the sha256 of its document/)
 })
