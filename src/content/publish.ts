@@ -12,7 +12,7 @@ import { tombstoneHash } from './verify.js'
 export const RELEASE_CHANNEL = 'kca_release_published'
 
 /** Held for the length of a publish transaction: two publishers never interleave. */
-const PUBLISH_LOCK_KEY = 7_403_119_002
+export const PUBLISH_LOCK_KEY = 7_403_119_002
 
 export type ChangeAction = 'created' | 'updated' | 'withdrawn'
 export interface PlannedChange extends EntityKey { action: ChangeAction, version: number, hashBefore: string | null, hashAfter: string, sourceFile: string, changedFields: string[] }
