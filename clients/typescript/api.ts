@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI document */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/graphql/schema.graphql": {
         parameters: {
             query?: never;
@@ -15,24 +32,7 @@ export interface paths {
          * The GraphQL schema (SDL)
          * @description Published as a file because introspection is off in production.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getGraphqlSchemaGraphql"];
         put?: never;
         post?: never;
         delete?: never;
@@ -49,24 +49,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -83,29 +66,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getHealthLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -122,51 +83,47 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: "ready" | "not-ready";
-                            database: boolean;
-                            migrations: {
-                                applied: number;
-                                available: number;
-                            };
-                            release: number | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: "ready" | "not-ready";
-                            database: boolean;
-                            migrations: {
-                                applied: number;
-                                available: number;
-                            };
-                            release: number | null;
-                        };
-                    };
-                };
-            };
+        get: operations["getHealthReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * Error catalogue (HTML)
+         * @description Every error code with its status, title and meaning; each row is the target of a problem `type` URL (`/docs/errors#KCA_ERR_…`).
+         */
+        get: operations["getErrorCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/errors.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Error catalogue (JSON)
+         * @description The same list as the HTML catalogue, for tools.
+         */
+        get: operations["listErrorCodes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -184,236 +141,9 @@ export interface paths {
         };
         /**
          * Embed page of an entity
-         * @description A complete, accessible HTML page for an <iframe>: content, citations, review status, attribution and the same schema.org JSON-LD as `?format=jsonld`. No scripts and no third-party requests; its Content-Security-Policy allows only its own inline stylesheet, and any site may frame it. `locale` (else Accept-Language) chooses the language; `release` pins the content.
+         * @description A complete, accessible HTML page for an <iframe>: content, citations, review status, attribution and the same schema.org JSON-LD as `/v1/{type}/{slug}.jsonld`. No scripts and no third-party requests; its Content-Security-Policy allows only its own inline stylesheet, and any site may frame it. `locale` (else Accept-Language) chooses the language; `release` pins the content.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /** @description show the entity as of this release (pinned) */
-                    release?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description kind of entity */
-                    type: "topics" | "conditions" | "risks" | "mechanisms";
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a complete HTML5 page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getEmbedPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -433,26 +163,7 @@ export interface paths {
          * The <ketamine-content> web component
          * @description A dependency-free ES module: `<script type="module" src="…/embed.js"></script>` then `<ketamine-content type="condition" slug="ptsd" locale="es"></ketamine-content>`. It reads the entity from this API (the origin it was loaded from) and renders it into shadow DOM with text nodes only: no eval, no inline handlers, no innerHTML.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description an ES module defining <ketamine-content> */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/javascript": string;
-                    };
-                };
-            };
-        };
+        get: operations["getEmbedScript"];
         put?: never;
         post?: never;
         delete?: never;
@@ -472,239 +183,7 @@ export interface paths {
          * oEmbed for an entity URL
          * @description oEmbed 1.0 (`rich`) for an `/embed/{type}/{slug}` or `/v1/{type}/{slug}` URL of this API, with an <iframe> of the embed page in `html`. A URL that is not ours, or names no published entity, answers 404; `format=xml` answers 501.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description an /embed/{type}/{slug} or /v1/{type}/{slug} URL of this API */
-                    url: string;
-                    /** @description only json is implemented; xml answers 501 as oEmbed 1.0 asks */
-                    format?: "json" | "xml";
-                    maxwidth?: number;
-                    maxheight?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description oEmbed 1.0 rich response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "rich";
-                            /** @enum {string} */
-                            version: "1.0";
-                            title: string;
-                            provider_name: string;
-                            provider_url: string;
-                            /** @description an <iframe> of the embed page */
-                            html: string;
-                            width: number;
-                            height: number;
-                            /** @description seconds a consumer may keep this answer */
-                            cache_age: number;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                501: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getOembed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -724,596 +203,7 @@ export interface paths {
          * List topics
          * @description Published topics in the current (or a pinned) release, ordered and paginated with an opaque cursor. Items leave out the long fields (sections, sources, crisisResources, related, regulatory, typicalProtocol, steps, mitigation, changeNote) unless `fields=` names them.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    limit?: number;
-                    cursor?: string;
-                    sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
-                    audience?: "patient" | "clinician";
-                    category?: "overview" | "treatment" | "history" | "safety" | "future";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @enum {string} */
-                                type: "topic";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title?: string;
-                                /** @description plain text, at most 300 characters */
-                                summary?: string;
-                                /** @enum {string} */
-                                audience?: "patient" | "clinician";
-                                /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                                readingGrade?: number;
-                                sections?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    heading: string;
-                                    /**
-                                     * @description what a section is about
-                                     * @enum {string}
-                                     */
-                                    aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                    /** @description Markdown */
-                                    body: string;
-                                    /** @description ids of the sources this section relies on */
-                                    citations: string[];
-                                }[];
-                                codes?: {
-                                    /** @enum {string} */
-                                    system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                    code: string;
-                                    display: string;
-                                    /** @description true only when checked against the official code list */
-                                    verified: boolean;
-                                }[];
-                                sources?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    title: string;
-                                    authors: string;
-                                    year?: number;
-                                    /** @description date as the publisher gives it, when more precise than the year */
-                                    date?: string;
-                                    /** @description journal or publishing body */
-                                    publisher: string;
-                                    /** @description volume(issue):pages */
-                                    citation?: string;
-                                    doi?: string;
-                                    pmid?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    /** @description false: no identifier could be confirmed for this record */
-                                    verified: boolean;
-                                    verification?: string;
-                                }[];
-                                crisisResources?: {
-                                    name: string;
-                                    country: string;
-                                    phone?: string;
-                                    /** @description how to reach it by text message */
-                                    text?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    hours?: string;
-                                    description: string;
-                                    /** @description id of the citation that confirms this line */
-                                    source?: string;
-                                }[];
-                                /** @enum {string} */
-                                category?: "overview" | "treatment" | "history" | "safety" | "future";
-                                related?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    title: string;
-                                    /** @description path of the linked entity in this API */
-                                    url: string;
-                                }[];
-                                review?: {
-                                    /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                     * @enum {string}
-                                     */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                    reviewedBy?: {
-                                        name: string;
-                                        credentials: string;
-                                    }[];
-                                    /** Format: date */
-                                    lastReviewed?: string;
-                                    /** Format: date */
-                                    nextReviewDue?: string;
-                                };
-                                version?: number;
-                                /** @description sha256 of the canonical JSON of the published document */
-                                contentHash?: string;
-                                /** Format: date-time */
-                                publishedAt?: string;
-                                changeNote?: string;
-                                /** @description the release that introduced this version */
-                                release?: number;
-                                url?: string;
-                                availableLocales?: ("en" | "es")[];
-                                /**
-                                 * @description only on preview reads: draft means not published
-                                 * @enum {string}
-                                 */
-                                status?: "published" | "draft";
-                                topics?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                conditions?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                risks?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                mechanisms?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                            }[];
-                            /** @description pass as `cursor` for the next page; null on the last page */
-                            nextCursor: string | null;
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listTopics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1331,603 +221,49 @@ export interface paths {
         };
         /**
          * Get one topic
-         * @description The topic in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one.
+         * @description The topic in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one. JSON here; the HTML fragment and schema.org JSON-LD have URLs of their own (`/v1/topics/{slug}.html`, `.jsonld`), and a request here that asks for them (`format=html|jsonld`, or an Accept header preferring text/html or application/ld+json) is redirected there with 303.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    /** @description show the draft, if any (needs an API key with the preview scope) */
-                    preview?: boolean;
-                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
-                    format?: "json" | "html" | "jsonld";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the topic */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            /** @enum {string} */
-                            category?: "overview" | "treatment" | "history" | "safety" | "future";
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                        "text/html": string;
-                        "application/ld+json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getTopic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{slug}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * Get one topic as an HTML fragment
+         * @description The topic as a sanitized HTML fragment (`<article class="kca-entity">`, kca- classes, with its citations, review line and attribution) to paste into a page. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getTopicHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{slug}.jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one topic as schema.org JSON-LD
+         * @description The topic as schema.org JSON-LD (a MedicalWebPage about it, with lastReviewed, reviewedBy, citation and codes) for a partner page's SEO. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getTopicJsonLd"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1947,350 +283,7 @@ export interface paths {
          * Version history of a topic
          * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            items: {
-                                version: number;
-                                /** @enum {string} */
-                                state: "published" | "withdrawn";
-                                /** Format: date-time */
-                                publishedAt: string;
-                                changeNote: string;
-                                contentHash: string;
-                                release: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listTopicVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2310,579 +303,7 @@ export interface paths {
          * One version of a topic
          * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a topic in one locale, with the attribution to show */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            /** @enum {string} */
-                            category?: "overview" | "treatment" | "history" | "safety" | "future";
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getTopicVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2902,354 +323,7 @@ export interface paths {
          * Field-level changes between two versions of a topic
          * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    from?: number;
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            from: number;
-                            to: number;
-                            /** @description the change note of the newer version */
-                            changeNote: string;
-                            changes: {
-                                /** @description field, or list.id.field for sections and sources */
-                                path: string;
-                                /** @enum {string} */
-                                change: "added" | "removed" | "changed";
-                                before?: unknown;
-                                after?: unknown;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["diffTopicVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3269,612 +343,7 @@ export interface paths {
          * List conditions
          * @description Published conditions in the current (or a pinned) release, ordered and paginated with an opaque cursor. Items leave out the long fields (sections, sources, crisisResources, related, regulatory, typicalProtocol, steps, mitigation, changeNote) unless `fields=` names them.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    limit?: number;
-                    cursor?: string;
-                    sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
-                    audience?: "patient" | "clinician";
-                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @enum {string} */
-                                type: "condition";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title?: string;
-                                /** @description plain text, at most 300 characters */
-                                summary?: string;
-                                /** @enum {string} */
-                                audience?: "patient" | "clinician";
-                                /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                                readingGrade?: number;
-                                sections?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    heading: string;
-                                    /**
-                                     * @description what a section is about
-                                     * @enum {string}
-                                     */
-                                    aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                    /** @description Markdown */
-                                    body: string;
-                                    /** @description ids of the sources this section relies on */
-                                    citations: string[];
-                                }[];
-                                codes?: {
-                                    /** @enum {string} */
-                                    system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                    code: string;
-                                    display: string;
-                                    /** @description true only when checked against the official code list */
-                                    verified: boolean;
-                                }[];
-                                sources?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    title: string;
-                                    authors: string;
-                                    year?: number;
-                                    /** @description date as the publisher gives it, when more precise than the year */
-                                    date?: string;
-                                    /** @description journal or publishing body */
-                                    publisher: string;
-                                    /** @description volume(issue):pages */
-                                    citation?: string;
-                                    doi?: string;
-                                    pmid?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    /** @description false: no identifier could be confirmed for this record */
-                                    verified: boolean;
-                                    verification?: string;
-                                }[];
-                                crisisResources?: {
-                                    name: string;
-                                    country: string;
-                                    phone?: string;
-                                    /** @description how to reach it by text message */
-                                    text?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    hours?: string;
-                                    description: string;
-                                    /** @description id of the citation that confirms this line */
-                                    source?: string;
-                                }[];
-                                alsoKnownAs?: string[];
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                regulatory?: {
-                                    /** @description ISO 3166 country, or EU */
-                                    jurisdiction: string;
-                                    /** @description regulator, e.g. FDA, EMA */
-                                    body: string;
-                                    /** @enum {string} */
-                                    status: "approved" | "not-approved" | "off-label" | "investigational" | "controlled";
-                                    year?: number;
-                                    note: string;
-                                }[];
-                                typicalProtocol?: {
-                                    route: string;
-                                    sessionLength: string;
-                                    course: string;
-                                };
-                                related?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    title: string;
-                                    /** @description path of the linked entity in this API */
-                                    url: string;
-                                }[];
-                                review?: {
-                                    /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                     * @enum {string}
-                                     */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                    reviewedBy?: {
-                                        name: string;
-                                        credentials: string;
-                                    }[];
-                                    /** Format: date */
-                                    lastReviewed?: string;
-                                    /** Format: date */
-                                    nextReviewDue?: string;
-                                };
-                                version?: number;
-                                /** @description sha256 of the canonical JSON of the published document */
-                                contentHash?: string;
-                                /** Format: date-time */
-                                publishedAt?: string;
-                                changeNote?: string;
-                                /** @description the release that introduced this version */
-                                release?: number;
-                                url?: string;
-                                availableLocales?: ("en" | "es")[];
-                                /**
-                                 * @description only on preview reads: draft means not published
-                                 * @enum {string}
-                                 */
-                                status?: "published" | "draft";
-                                topics?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                conditions?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                risks?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                mechanisms?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                            }[];
-                            /** @description pass as `cursor` for the next page; null on the last page */
-                            nextCursor: string | null;
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listConditions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3892,619 +361,49 @@ export interface paths {
         };
         /**
          * Get one condition
-         * @description The condition in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one.
+         * @description The condition in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one. JSON here; the HTML fragment and schema.org JSON-LD have URLs of their own (`/v1/conditions/{slug}.html`, `.jsonld`), and a request here that asks for them (`format=html|jsonld`, or an Accept header preferring text/html or application/ld+json) is redirected there with 303.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    /** @description show the draft, if any (needs an API key with the preview scope) */
-                    preview?: boolean;
-                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
-                    format?: "json" | "html" | "jsonld";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the condition */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "condition";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            alsoKnownAs?: string[];
-                            /** @enum {string} */
-                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                            regulatory?: {
-                                /** @description ISO 3166 country, or EU */
-                                jurisdiction: string;
-                                /** @description regulator, e.g. FDA, EMA */
-                                body: string;
-                                /** @enum {string} */
-                                status: "approved" | "not-approved" | "off-label" | "investigational" | "controlled";
-                                year?: number;
-                                note: string;
-                            }[];
-                            typicalProtocol?: {
-                                route: string;
-                                sessionLength: string;
-                                course: string;
-                            };
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                        "text/html": string;
-                        "application/ld+json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getCondition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conditions/{slug}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * Get one condition as an HTML fragment
+         * @description The condition as a sanitized HTML fragment (`<article class="kca-entity">`, kca- classes, with its citations, review line and attribution) to paste into a page. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getConditionHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conditions/{slug}.jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one condition as schema.org JSON-LD
+         * @description The condition as schema.org JSON-LD (a MedicalWebPage about it, with lastReviewed, reviewedBy, citation and codes) for a partner page's SEO. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getConditionJsonLd"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4524,350 +423,7 @@ export interface paths {
          * Version history of a condition
          * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            items: {
-                                version: number;
-                                /** @enum {string} */
-                                state: "published" | "withdrawn";
-                                /** Format: date-time */
-                                publishedAt: string;
-                                changeNote: string;
-                                contentHash: string;
-                                release: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listConditionVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4887,595 +443,7 @@ export interface paths {
          * One version of a condition
          * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a condition in one locale, with the attribution to show */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "condition";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            alsoKnownAs?: string[];
-                            /** @enum {string} */
-                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                            regulatory?: {
-                                /** @description ISO 3166 country, or EU */
-                                jurisdiction: string;
-                                /** @description regulator, e.g. FDA, EMA */
-                                body: string;
-                                /** @enum {string} */
-                                status: "approved" | "not-approved" | "off-label" | "investigational" | "controlled";
-                                year?: number;
-                                note: string;
-                            }[];
-                            typicalProtocol?: {
-                                route: string;
-                                sessionLength: string;
-                                course: string;
-                            };
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getConditionVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5495,354 +463,7 @@ export interface paths {
          * Field-level changes between two versions of a condition
          * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    from?: number;
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            from: number;
-                            to: number;
-                            /** @description the change note of the newer version */
-                            changeNote: string;
-                            changes: {
-                                /** @description field, or list.id.field for sections and sources */
-                                path: string;
-                                /** @enum {string} */
-                                change: "added" | "removed" | "changed";
-                                before?: unknown;
-                                after?: unknown;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["diffConditionVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5862,609 +483,7 @@ export interface paths {
          * List risks
          * @description Published risks in the current (or a pinned) release, ordered and paginated with an opaque cursor. Items leave out the long fields (sections, sources, crisisResources, related, regulatory, typicalProtocol, steps, mitigation, changeNote) unless `fields=` names them.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    limit?: number;
-                    cursor?: string;
-                    sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
-                    audience?: "patient" | "clinician";
-                    category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
-                    severity?: "low" | "moderate" | "high";
-                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    condition?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @enum {string} */
-                                type: "risk";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title?: string;
-                                /** @description plain text, at most 300 characters */
-                                summary?: string;
-                                /** @enum {string} */
-                                audience?: "patient" | "clinician";
-                                /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                                readingGrade?: number;
-                                sections?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    heading: string;
-                                    /**
-                                     * @description what a section is about
-                                     * @enum {string}
-                                     */
-                                    aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                    /** @description Markdown */
-                                    body: string;
-                                    /** @description ids of the sources this section relies on */
-                                    citations: string[];
-                                }[];
-                                codes?: {
-                                    /** @enum {string} */
-                                    system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                    code: string;
-                                    display: string;
-                                    /** @description true only when checked against the official code list */
-                                    verified: boolean;
-                                }[];
-                                sources?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    title: string;
-                                    authors: string;
-                                    year?: number;
-                                    /** @description date as the publisher gives it, when more precise than the year */
-                                    date?: string;
-                                    /** @description journal or publishing body */
-                                    publisher: string;
-                                    /** @description volume(issue):pages */
-                                    citation?: string;
-                                    doi?: string;
-                                    pmid?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    /** @description false: no identifier could be confirmed for this record */
-                                    verified: boolean;
-                                    verification?: string;
-                                }[];
-                                crisisResources?: {
-                                    name: string;
-                                    country: string;
-                                    phone?: string;
-                                    /** @description how to reach it by text message */
-                                    text?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    hours?: string;
-                                    description: string;
-                                    /** @description id of the citation that confirms this line */
-                                    source?: string;
-                                }[];
-                                /** @enum {string} */
-                                category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                mitigation?: string;
-                                treatments?: ("ketamine-infusion" | "esketamine-nasal-spray" | "oral-or-other-ketamine" | "non-medical-use")[];
-                                related?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    title: string;
-                                    /** @description path of the linked entity in this API */
-                                    url: string;
-                                }[];
-                                review?: {
-                                    /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                     * @enum {string}
-                                     */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                    reviewedBy?: {
-                                        name: string;
-                                        credentials: string;
-                                    }[];
-                                    /** Format: date */
-                                    lastReviewed?: string;
-                                    /** Format: date */
-                                    nextReviewDue?: string;
-                                };
-                                version?: number;
-                                /** @description sha256 of the canonical JSON of the published document */
-                                contentHash?: string;
-                                /** Format: date-time */
-                                publishedAt?: string;
-                                changeNote?: string;
-                                /** @description the release that introduced this version */
-                                release?: number;
-                                url?: string;
-                                availableLocales?: ("en" | "es")[];
-                                /**
-                                 * @description only on preview reads: draft means not published
-                                 * @enum {string}
-                                 */
-                                status?: "published" | "draft";
-                                topics?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                conditions?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                risks?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                mechanisms?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                            }[];
-                            /** @description pass as `cursor` for the next page; null on the last page */
-                            nextCursor: string | null;
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listRisks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6482,609 +501,49 @@ export interface paths {
         };
         /**
          * Get one risk
-         * @description The risk in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one.
+         * @description The risk in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one. JSON here; the HTML fragment and schema.org JSON-LD have URLs of their own (`/v1/risks/{slug}.html`, `.jsonld`), and a request here that asks for them (`format=html|jsonld`, or an Accept header preferring text/html or application/ld+json) is redirected there with 303.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    /** @description show the draft, if any (needs an API key with the preview scope) */
-                    preview?: boolean;
-                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
-                    format?: "json" | "html" | "jsonld";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the risk */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "risk";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            /** @enum {string} */
-                            category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
-                            /** @enum {string} */
-                            severity?: "low" | "moderate" | "high";
-                            /** @enum {string} */
-                            frequency?: "common" | "uncommon" | "rare" | "unknown";
-                            mitigation?: string;
-                            treatments?: ("ketamine-infusion" | "esketamine-nasal-spray" | "oral-or-other-ketamine" | "non-medical-use")[];
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                        "text/html": string;
-                        "application/ld+json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getRisk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risks/{slug}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * Get one risk as an HTML fragment
+         * @description The risk as a sanitized HTML fragment (`<article class="kca-entity">`, kca- classes, with its citations, review line and attribution) to paste into a page. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getRiskHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risks/{slug}.jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one risk as schema.org JSON-LD
+         * @description The risk as schema.org JSON-LD (a MedicalWebPage about it, with lastReviewed, reviewedBy, citation and codes) for a partner page's SEO. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getRiskJsonLd"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7104,350 +563,7 @@ export interface paths {
          * Version history of a risk
          * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            items: {
-                                version: number;
-                                /** @enum {string} */
-                                state: "published" | "withdrawn";
-                                /** Format: date-time */
-                                publishedAt: string;
-                                changeNote: string;
-                                contentHash: string;
-                                release: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listRiskVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7467,585 +583,7 @@ export interface paths {
          * One version of a risk
          * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a risk in one locale, with the attribution to show */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "risk";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            /** @enum {string} */
-                            category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
-                            /** @enum {string} */
-                            severity?: "low" | "moderate" | "high";
-                            /** @enum {string} */
-                            frequency?: "common" | "uncommon" | "rare" | "unknown";
-                            mitigation?: string;
-                            treatments?: ("ketamine-infusion" | "esketamine-nasal-spray" | "oral-or-other-ketamine" | "non-medical-use")[];
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getRiskVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8065,354 +603,7 @@ export interface paths {
          * Field-level changes between two versions of a risk
          * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    from?: number;
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            from: number;
-                            to: number;
-                            /** @description the change note of the newer version */
-                            changeNote: string;
-                            changes: {
-                                /** @description field, or list.id.field for sections and sources */
-                                path: string;
-                                /** @enum {string} */
-                                change: "added" | "removed" | "changed";
-                                before?: unknown;
-                                after?: unknown;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["diffRiskVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8432,603 +623,7 @@ export interface paths {
          * List mechanisms
          * @description Published mechanisms in the current (or a pinned) release, ordered and paginated with an opaque cursor. Items leave out the long fields (sections, sources, crisisResources, related, regulatory, typicalProtocol, steps, mitigation, changeNote) unless `fields=` names them.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    limit?: number;
-                    cursor?: string;
-                    sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
-                    audience?: "patient" | "clinician";
-                    level?: "lay" | "clinician";
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    condition?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @enum {string} */
-                                type: "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title?: string;
-                                /** @description plain text, at most 300 characters */
-                                summary?: string;
-                                /** @enum {string} */
-                                audience?: "patient" | "clinician";
-                                /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                                readingGrade?: number;
-                                sections?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    heading: string;
-                                    /**
-                                     * @description what a section is about
-                                     * @enum {string}
-                                     */
-                                    aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                    /** @description Markdown */
-                                    body: string;
-                                    /** @description ids of the sources this section relies on */
-                                    citations: string[];
-                                }[];
-                                codes?: {
-                                    /** @enum {string} */
-                                    system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                    code: string;
-                                    display: string;
-                                    /** @description true only when checked against the official code list */
-                                    verified: boolean;
-                                }[];
-                                sources?: {
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    id: string;
-                                    title: string;
-                                    authors: string;
-                                    year?: number;
-                                    /** @description date as the publisher gives it, when more precise than the year */
-                                    date?: string;
-                                    /** @description journal or publishing body */
-                                    publisher: string;
-                                    /** @description volume(issue):pages */
-                                    citation?: string;
-                                    doi?: string;
-                                    pmid?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    /** @description false: no identifier could be confirmed for this record */
-                                    verified: boolean;
-                                    verification?: string;
-                                }[];
-                                crisisResources?: {
-                                    name: string;
-                                    country: string;
-                                    phone?: string;
-                                    /** @description how to reach it by text message */
-                                    text?: string;
-                                    /** Format: uri */
-                                    url?: string;
-                                    hours?: string;
-                                    description: string;
-                                    /** @description id of the citation that confirms this line */
-                                    source?: string;
-                                }[];
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                                targets?: string[];
-                                steps?: string[];
-                                related?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    title: string;
-                                    /** @description path of the linked entity in this API */
-                                    url: string;
-                                }[];
-                                review?: {
-                                    /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                     * @enum {string}
-                                     */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                    reviewedBy?: {
-                                        name: string;
-                                        credentials: string;
-                                    }[];
-                                    /** Format: date */
-                                    lastReviewed?: string;
-                                    /** Format: date */
-                                    nextReviewDue?: string;
-                                };
-                                version?: number;
-                                /** @description sha256 of the canonical JSON of the published document */
-                                contentHash?: string;
-                                /** Format: date-time */
-                                publishedAt?: string;
-                                changeNote?: string;
-                                /** @description the release that introduced this version */
-                                release?: number;
-                                url?: string;
-                                availableLocales?: ("en" | "es")[];
-                                /**
-                                 * @description only on preview reads: draft means not published
-                                 * @enum {string}
-                                 */
-                                status?: "published" | "draft";
-                                topics?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                conditions?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                risks?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                                mechanisms?: {
-                                    /** @enum {string} */
-                                    type: "topic" | "condition" | "risk" | "mechanism";
-                                    /**
-                                     * @description kebab-case identifier, unique per type
-                                     * @example ptsd
-                                     */
-                                    slug: string;
-                                    /**
-                                     * @description content language; a missing translation falls back to en
-                                     * @example es
-                                     * @enum {string}
-                                     */
-                                    locale: "en" | "es";
-                                    title: string;
-                                    summary: string;
-                                    url: string;
-                                    /** @enum {string} */
-                                    evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                    category?: string;
-                                    /** @enum {string} */
-                                    severity?: "low" | "moderate" | "high";
-                                    /** @enum {string} */
-                                    frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                    /** @enum {string} */
-                                    level?: "lay" | "clinician";
-                                }[];
-                            }[];
-                            /** @description pass as `cursor` for the next page; null on the last page */
-                            nextCursor: string | null;
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listMechanisms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9046,605 +641,49 @@ export interface paths {
         };
         /**
          * Get one mechanism
-         * @description The mechanism in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one.
+         * @description The mechanism in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one. JSON here; the HTML fragment and schema.org JSON-LD have URLs of their own (`/v1/mechanisms/{slug}.html`, `.jsonld`), and a request here that asks for them (`format=html|jsonld`, or an Accept header preferring text/html or application/ld+json) is redirected there with 303.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /**
-                     * @description read as of this release
-                     * @example 1
-                     */
-                    release?: number;
-                    /**
-                     * @description comma-separated fields to return; type, slug and locale are always included
-                     * @example title,summary,review
-                     */
-                    fields?: string;
-                    /**
-                     * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
-                     * @example risks,mechanisms
-                     */
-                    include?: string;
-                    /** @description show the draft, if any (needs an API key with the preview scope) */
-                    preview?: boolean;
-                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
-                    format?: "json" | "html" | "jsonld";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the mechanism */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            /** @enum {string} */
-                            level?: "lay" | "clinician";
-                            targets?: string[];
-                            steps?: string[];
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                        "text/html": string;
-                        "application/ld+json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getMechanism"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mechanisms/{slug}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * Get one mechanism as an HTML fragment
+         * @description The mechanism as a sanitized HTML fragment (`<article class="kca-entity">`, kca- classes, with its citations, review line and attribution) to paste into a page. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getMechanismHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mechanisms/{slug}.jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one mechanism as schema.org JSON-LD
+         * @description The mechanism as schema.org JSON-LD (a MedicalWebPage about it, with lastReviewed, reviewedBy, citation and codes) for a partner page's SEO. Locale, release and preview work as for the JSON.
+         */
+        get: operations["getMechanismJsonLd"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9664,350 +703,7 @@ export interface paths {
          * Version history of a mechanism
          * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            items: {
-                                version: number;
-                                /** @enum {string} */
-                                state: "published" | "withdrawn";
-                                /** Format: date-time */
-                                publishedAt: string;
-                                changeNote: string;
-                                contentHash: string;
-                                release: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listMechanismVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10027,581 +723,7 @@ export interface paths {
          * One version of a mechanism
          * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a mechanism in one locale, with the attribution to show */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            title?: string;
-                            /** @description plain text, at most 300 characters */
-                            summary?: string;
-                            /** @enum {string} */
-                            audience?: "patient" | "clinician";
-                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
-                            readingGrade?: number;
-                            sections?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                heading: string;
-                                /**
-                                 * @description what a section is about
-                                 * @enum {string}
-                                 */
-                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
-                                /** @description Markdown */
-                                body: string;
-                                /** @description ids of the sources this section relies on */
-                                citations: string[];
-                            }[];
-                            codes?: {
-                                /** @enum {string} */
-                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                                code: string;
-                                display: string;
-                                /** @description true only when checked against the official code list */
-                                verified: boolean;
-                            }[];
-                            sources?: {
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                id: string;
-                                title: string;
-                                authors: string;
-                                year?: number;
-                                /** @description date as the publisher gives it, when more precise than the year */
-                                date?: string;
-                                /** @description journal or publishing body */
-                                publisher: string;
-                                /** @description volume(issue):pages */
-                                citation?: string;
-                                doi?: string;
-                                pmid?: string;
-                                /** Format: uri */
-                                url?: string;
-                                /** @description false: no identifier could be confirmed for this record */
-                                verified: boolean;
-                                verification?: string;
-                            }[];
-                            crisisResources?: {
-                                name: string;
-                                country: string;
-                                phone?: string;
-                                /** @description how to reach it by text message */
-                                text?: string;
-                                /** Format: uri */
-                                url?: string;
-                                hours?: string;
-                                description: string;
-                                /** @description id of the citation that confirms this line */
-                                source?: string;
-                            }[];
-                            /** @enum {string} */
-                            level?: "lay" | "clinician";
-                            targets?: string[];
-                            steps?: string[];
-                            related?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                title: string;
-                                /** @description path of the linked entity in this API */
-                                url: string;
-                            }[];
-                            review?: {
-                                /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
-                                 * @enum {string}
-                                 */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
-                                reviewedBy?: {
-                                    name: string;
-                                    credentials: string;
-                                }[];
-                                /** Format: date */
-                                lastReviewed?: string;
-                                /** Format: date */
-                                nextReviewDue?: string;
-                            };
-                            version?: number;
-                            /** @description sha256 of the canonical JSON of the published document */
-                            contentHash?: string;
-                            /** Format: date-time */
-                            publishedAt?: string;
-                            changeNote?: string;
-                            /** @description the release that introduced this version */
-                            release?: number;
-                            url?: string;
-                            availableLocales?: ("en" | "es")[];
-                            /**
-                             * @description only on preview reads: draft means not published
-                             * @enum {string}
-                             */
-                            status?: "published" | "draft";
-                            topics?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            conditions?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            risks?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            mechanisms?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                url: string;
-                                /** @enum {string} */
-                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
-                                category?: string;
-                                /** @enum {string} */
-                                severity?: "low" | "moderate" | "high";
-                                /** @enum {string} */
-                                frequency?: "common" | "uncommon" | "rare" | "unknown";
-                                /** @enum {string} */
-                                level?: "lay" | "clinician";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getMechanismVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10621,354 +743,7 @@ export interface paths {
          * Field-level changes between two versions of a mechanism
          * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
          */
-        get: {
-            parameters: {
-                query?: {
-                    from?: number;
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                };
-                header?: never;
-                path: {
-                    /**
-                     * @description kebab-case identifier, unique per type
-                     * @example ptsd
-                     */
-                    slug: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "topic" | "condition" | "risk" | "mechanism";
-                            /**
-                             * @description kebab-case identifier, unique per type
-                             * @example ptsd
-                             */
-                            slug: string;
-                            /**
-                             * @description content language; a missing translation falls back to en
-                             * @example es
-                             * @enum {string}
-                             */
-                            locale: "en" | "es";
-                            from: number;
-                            to: number;
-                            /** @description the change note of the newer version */
-                            changeNote: string;
-                            changes: {
-                                /** @description field, or list.id.field for sections and sources */
-                                path: string;
-                                /** @enum {string} */
-                                change: "added" | "removed" | "changed";
-                                before?: unknown;
-                                after?: unknown;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["diffMechanismVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10985,191 +760,7 @@ export interface paths {
             cookie?: never;
         };
         /** List releases, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description only releases older than this number (the next page) */
-                    before?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                number: number;
-                                changeNote: string;
-                                sourceCommit: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                entityCount: number;
-                                stats: {
-                                    created: number;
-                                    updated: number;
-                                    withdrawn: number;
-                                };
-                                url: string;
-                            }[];
-                            nextBefore: number | null;
-                            current: number | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listReleases"];
         put?: never;
         post?: never;
         delete?: never;
@@ -11186,212 +777,7 @@ export interface paths {
             cookie?: never;
         };
         /** One release and what changed in it */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    number: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            number: number;
-                            changeNote: string;
-                            sourceCommit: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            entityCount: number;
-                            stats: {
-                                created: number;
-                                updated: number;
-                                withdrawn: number;
-                            };
-                            url: string;
-                            changes: {
-                                /** @description pass as since= to get the events after this one */
-                                cursor: string;
-                                /** @enum {string} */
-                                action: "created" | "updated" | "withdrawn";
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                version: number;
-                                release: number;
-                                /** @description hash of the new version (of the tombstone for a withdrawal) */
-                                contentHash: string;
-                                /** Format: date-time */
-                                at: string;
-                                /** @description where the new version can be read */
-                                url: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getRelease"];
         put?: never;
         post?: never;
         delete?: never;
@@ -11411,204 +797,7 @@ export interface paths {
          * Changes feed
          * @description Every created, updated and withdrawn event in publish order. Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear.
          */
-        get: {
-            parameters: {
-                query?: {
-                    since?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description pass as since= to get the events after this one */
-                                cursor: string;
-                                /** @enum {string} */
-                                action: "created" | "updated" | "withdrawn";
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                version: number;
-                                release: number;
-                                /** @description hash of the new version (of the tombstone for a withdrawal) */
-                                contentHash: string;
-                                /** Format: date-time */
-                                at: string;
-                                /** @description where the new version can be read */
-                                url: string;
-                            }[];
-                            /** @description pass as since= next time; equals since when there is nothing new */
-                            nextCursor: string;
-                            hasMore: boolean;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -11628,325 +817,7 @@ export interface paths {
          * Search the content
          * @description Full-text search of titles (and other names), summaries and sections in one language: English or Spanish, with stemming (dissociation finds dissociative). `q` reads like a web search: words are all required, "quoted phrases", `or`, and `-word` to exclude. Results are ranked (title over summary over body), cover the published entities of one release (never drafts) and carry an HTML snippet in which only <mark> tags appear.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description what to look for */
-                    q: string;
-                    type?: "topic" | "condition" | "risk" | "mechanism";
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /** @description read as of this release (default: the current one) */
-                    release?: number;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                summary: string;
-                                /** @description path of the entity in this API */
-                                url: string;
-                                /** @description relevance (ts_rank_cd); higher is better; comparable only within one answer */
-                                rank: number;
-                                /** @description HTML: the passages that match, with every character of the content escaped; the only tags are <mark> and </mark> around matched words, so it can be inserted as HTML as it is */
-                                snippet: string;
-                            }[];
-                            /** @description number of matches in the release */
-                            total: number;
-                            /** @description pass as `cursor` for the next page (it stays on the same release); null on the last page */
-                            nextCursor: string | null;
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -11966,336 +837,7 @@ export interface paths {
          * Find content by medical code
          * @description The entities that carry a code, most specific first. `system` is a short name (icd10cm, snomedct, mesh, rxnorm), a FHIR system URI (http://hl7.org/fhir/sid/icd-10-cm, http://snomed.info/sct, http://www.nlm.nih.gov/research/umls/rxnorm) or an HL7 OID (urn:oid:2.16.840.1.113883.6.177 for MeSH). ICD-10-CM codes may be written without the dot or in lower case, and match the entity whose code or range contains them: exact, then the narrowest range, then a broader category (F43.12 finds PTSD). 404 when nothing in the release carries the code.
          */
-        get: {
-            parameters: {
-                query: {
-                    /**
-                     * @description code system: icd10cm, http://hl7.org/fhir/sid/icd-10-cm, urn:oid:2.16.840.1.113883.6.90, snomedct, http://snomed.info/sct, urn:oid:2.16.840.1.113883.6.96, mesh, urn:oid:2.16.840.1.113883.6.177, http://id.nlm.nih.gov/mesh, rxnorm, http://www.nlm.nih.gov/research/umls/rxnorm, urn:oid:2.16.840.1.113883.6.88
-                     * @example icd10cm
-                     */
-                    system: string;
-                    /**
-                     * @description the code, e.g. F43.12 (or F4312), 47505003, D013313
-                     * @example F43.12
-                     */
-                    code: string;
-                    /**
-                     * @description content language; a missing translation falls back to en
-                     * @example es
-                     */
-                    locale?: "en" | "es";
-                    /** @description read as of this release (default: the current one) */
-                    release?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
-                            /** @description the code as normalized (ICD-10-CM with its dot, upper case) */
-                            code: string;
-                            /** @description most specific first */
-                            matches: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                title: string;
-                                /** @description path of the entity in this API */
-                                url: string;
-                                /** @description the code or range as the entity lists it, e.g. F31.30-F31.32 */
-                                matchedCode: string;
-                                display: string;
-                                /** @description true only when the listed code was checked against the official code list */
-                                verified: boolean;
-                                /**
-                                 * @description exact: the entity lists this code; range: a range that contains it; category: a broader code it falls under
-                                 * @enum {string}
-                                 */
-                                specificity: "exact" | "range" | "category";
-                            }[];
-                            meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                requestedLocale: "en" | "es";
-                                /** @description true when some content was not available in the requested locale and is in English */
-                                localeFallback: boolean;
-                                /** @description text a partner must show next to the content */
-                                attribution: string;
-                                license: string;
-                                licenseUrl: string;
-                                /** @description medical disclaimer, in the requested locale */
-                                disclaimer: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["lookupCode"];
         put?: never;
         post?: never;
         delete?: never;
@@ -12310,13 +852,19 @@ export interface components {
     schemas: {
         /** @description RFC 9457 problem details */
         Problem: {
-            /** @description URI reference naming the problem */
+            /** @description URI reference naming the problem: its entry in the error catalogue, /docs/errors#<code> */
             type: string;
             title: string;
             status: number;
             detail: string;
-            code: string;
+            /**
+             * @description stable, machine-readable; the error catalogue explains each
+             * @enum {string}
+             */
+            code: "KCA_ERR_BAD_REQUEST" | "KCA_ERR_VALIDATION" | "KCA_ERR_BAD_URL" | "KCA_ERR_INVALID_CURSOR" | "KCA_ERR_QUERY_COST" | "KCA_ERR_GRAPHQL_VALIDATION" | "KCA_ERR_UNAUTHORIZED" | "KCA_ERR_FORBIDDEN" | "KCA_ERR_NOT_FOUND" | "KCA_ERR_RELEASE_NOT_FOUND" | "KCA_ERR_ROUTE_NOT_FOUND" | "KCA_ERR_METHOD_NOT_ALLOWED" | "KCA_ERR_REQUEST_TIMEOUT" | "KCA_ERR_GONE" | "KCA_ERR_BODY_TOO_LARGE" | "KCA_ERR_URI_TOO_LONG" | "KCA_ERR_UNSUPPORTED_MEDIA_TYPE" | "KCA_ERR_RATE_LIMITED" | "KCA_ERR_HEADERS_TOO_LARGE" | "KCA_ERR_INTERNAL" | "KCA_ERR_FORMAT_NOT_IMPLEMENTED" | "KCA_ERR_METHOD_NOT_IMPLEMENTED" | "KCA_ERR_NO_RELEASE" | "KCA_ERR_OVERLOADED" | "KCA_ERR_UNAVAILABLE" | "KCA_ERR_SHUTTING_DOWN" | "KCA_ERR_TIMEOUT" | "KCA_ERR_CONTENT_CONFLICT" | "KCA_ERR_CONTENT_INVALID";
+            /** @description names the log line of this request; quote it when reporting a problem */
             requestId: string;
+            /** @description the path asked for */
             instance?: string;
             /** @description one entry per invalid parameter */
             errors?: {
@@ -12357,4 +905,7557 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAPI 3.1 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGraphqlSchemaGraphql: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GraphQL SDL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHealthLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHealthReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: "ready" | "not-ready";
+                        database: boolean;
+                        migrations: {
+                            applied: number;
+                            available: number;
+                        };
+                        release: number | null;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        status: "ready" | "not-ready";
+                        database: boolean;
+                        migrations: {
+                            applied: number;
+                            available: number;
+                        };
+                        release: number | null;
+                    };
+                };
+            };
+        };
+    };
+    getErrorCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listErrorCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every error code the service sends */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            status: number;
+                            title: string;
+                            meaning: string;
+                            /** @description rest, graphql, http (before routing) or cli (publishing only) */
+                            seenIn: string[];
+                            /** @description the problem `type` REST answers carry for this code */
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEmbedPage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /** @description show the entity as of this release (pinned) */
+                release?: number;
+            };
+            header?: never;
+            path: {
+                /** @description kind of entity */
+                type: "topics" | "conditions" | "risks" | "mechanisms";
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a complete HTML5 page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEmbedScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an ES module defining <ketamine-content> */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOembed: {
+        parameters: {
+            query: {
+                /** @description an /embed/{type}/{slug} or /v1/{type}/{slug} URL of this API */
+                url: string;
+                /** @description only json is implemented; xml answers 501 as oEmbed 1.0 asks */
+                format?: "json" | "xml";
+                maxwidth?: number;
+                maxheight?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description oEmbed 1.0 rich response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "rich";
+                        /** @enum {string} */
+                        version: "1.0";
+                        title: string;
+                        provider_name: string;
+                        provider_url: string;
+                        /** @description an <iframe> of the embed page */
+                        html: string;
+                        width: number;
+                        height: number;
+                        /** @description seconds a consumer may keep this answer */
+                        cache_age: number;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORMAT_NOT_IMPLEMENTED`, `KCA_ERR_METHOD_NOT_IMPLEMENTED`: see /docs/errors */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTopics: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                limit?: number;
+                cursor?: string;
+                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                audience?: "patient" | "clinician";
+                category?: "overview" | "treatment" | "history" | "safety" | "future";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            type: "topic";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title?: string;
+                            /** @description plain text, at most 300 characters */
+                            summary?: string;
+                            /** @enum {string} */
+                            audience?: "patient" | "clinician";
+                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                            readingGrade?: number;
+                            sections?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                heading: string;
+                                /**
+                                 * @description what a section is about
+                                 * @enum {string}
+                                 */
+                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                                /** @description Markdown */
+                                body: string;
+                                /** @description ids of the sources this section relies on */
+                                citations: string[];
+                            }[];
+                            codes?: {
+                                /** @enum {string} */
+                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                                code: string;
+                                display: string;
+                                /** @description true only when checked against the official code list */
+                                verified: boolean;
+                            }[];
+                            sources?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                title: string;
+                                authors: string;
+                                year?: number;
+                                /** @description date as the publisher gives it, when more precise than the year */
+                                date?: string;
+                                /** @description journal or publishing body */
+                                publisher: string;
+                                /** @description volume(issue):pages */
+                                citation?: string;
+                                doi?: string;
+                                pmid?: string;
+                                /** Format: uri */
+                                url?: string;
+                                /** @description false: no identifier could be confirmed for this record */
+                                verified: boolean;
+                                verification?: string;
+                            }[];
+                            crisisResources?: {
+                                name: string;
+                                country: string;
+                                phone?: string;
+                                /** @description how to reach it by text message */
+                                text?: string;
+                                /** Format: uri */
+                                url?: string;
+                                hours?: string;
+                                description: string;
+                                /** @description id of the citation that confirms this line */
+                                source?: string;
+                            }[];
+                            /** @enum {string} */
+                            category?: "overview" | "treatment" | "history" | "safety" | "future";
+                            related?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                title: string;
+                                /** @description path of the linked entity in this API */
+                                url: string;
+                            }[];
+                            review?: {
+                                /**
+                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @enum {string}
+                                 */
+                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewedBy?: {
+                                    name: string;
+                                    credentials: string;
+                                }[];
+                                /** Format: date */
+                                lastReviewed?: string;
+                                /** Format: date */
+                                nextReviewDue?: string;
+                            };
+                            version?: number;
+                            /** @description sha256 of the canonical JSON of the published document */
+                            contentHash?: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            changeNote?: string;
+                            /** @description the release that introduced this version */
+                            release?: number;
+                            url?: string;
+                            availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description only on preview reads: draft means not published
+                             * @enum {string}
+                             */
+                            status?: "published" | "draft";
+                            topics?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            conditions?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            risks?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            mechanisms?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopic: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+                /** @description json (default); html or jsonld redirect (303) to the .html or .jsonld URL. Accept: text/html or application/ld+json does the same */
+                format?: "json" | "html" | "jsonld";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a topic in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        /** @enum {string} */
+                        category?: "overview" | "treatment" | "history" | "safety" | "future";
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description the representation asked for lives at another URL (`Location`): the .html or .jsonld URL, same query */
+            303: {
+                headers: {
+                    /** @description /v1/topics/{slug}.html or /v1/topics/{slug}.jsonld, with the same query */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopicHtml: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the topic as HTML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopicJsonLd: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the topic as JSON-LD */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTopicVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        items: {
+                            version: number;
+                            /** @enum {string} */
+                            state: "published" | "withdrawn";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            changeNote: string;
+                            contentHash: string;
+                            release: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopicVersion: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a topic in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        /** @enum {string} */
+                        category?: "overview" | "treatment" | "history" | "safety" | "future";
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffTopicVersions: {
+        parameters: {
+            query?: {
+                from?: number;
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        from: number;
+                        to: number;
+                        /** @description the change note of the newer version */
+                        changeNote: string;
+                        changes: {
+                            /** @description field, or list.id.field for sections and sources */
+                            path: string;
+                            /** @enum {string} */
+                            change: "added" | "removed" | "changed";
+                            before?: unknown;
+                            after?: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConditions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                limit?: number;
+                cursor?: string;
+                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                audience?: "patient" | "clinician";
+                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            type: "condition";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title?: string;
+                            /** @description plain text, at most 300 characters */
+                            summary?: string;
+                            /** @enum {string} */
+                            audience?: "patient" | "clinician";
+                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                            readingGrade?: number;
+                            sections?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                heading: string;
+                                /**
+                                 * @description what a section is about
+                                 * @enum {string}
+                                 */
+                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                                /** @description Markdown */
+                                body: string;
+                                /** @description ids of the sources this section relies on */
+                                citations: string[];
+                            }[];
+                            codes?: {
+                                /** @enum {string} */
+                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                                code: string;
+                                display: string;
+                                /** @description true only when checked against the official code list */
+                                verified: boolean;
+                            }[];
+                            sources?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                title: string;
+                                authors: string;
+                                year?: number;
+                                /** @description date as the publisher gives it, when more precise than the year */
+                                date?: string;
+                                /** @description journal or publishing body */
+                                publisher: string;
+                                /** @description volume(issue):pages */
+                                citation?: string;
+                                doi?: string;
+                                pmid?: string;
+                                /** Format: uri */
+                                url?: string;
+                                /** @description false: no identifier could be confirmed for this record */
+                                verified: boolean;
+                                verification?: string;
+                            }[];
+                            crisisResources?: {
+                                name: string;
+                                country: string;
+                                phone?: string;
+                                /** @description how to reach it by text message */
+                                text?: string;
+                                /** Format: uri */
+                                url?: string;
+                                hours?: string;
+                                description: string;
+                                /** @description id of the citation that confirms this line */
+                                source?: string;
+                            }[];
+                            alsoKnownAs?: string[];
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            regulatory?: {
+                                /** @description ISO 3166 country, or EU */
+                                jurisdiction: string;
+                                /** @description regulator, e.g. FDA, EMA */
+                                body: string;
+                                /** @enum {string} */
+                                status: "approved" | "not-approved" | "off-label" | "investigational" | "controlled";
+                                year?: number;
+                                note: string;
+                            }[];
+                            typicalProtocol?: {
+                                route: string;
+                                sessionLength: string;
+                                course: string;
+                            };
+                            related?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                title: string;
+                                /** @description path of the linked entity in this API */
+                                url: string;
+                            }[];
+                            review?: {
+                                /**
+                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @enum {string}
+                                 */
+                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewedBy?: {
+                                    name: string;
+                                    credentials: string;
+                                }[];
+                                /** Format: date */
+                                lastReviewed?: string;
+                                /** Format: date */
+                                nextReviewDue?: string;
+                            };
+                            version?: number;
+                            /** @description sha256 of the canonical JSON of the published document */
+                            contentHash?: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            changeNote?: string;
+                            /** @description the release that introduced this version */
+                            release?: number;
+                            url?: string;
+                            availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description only on preview reads: draft means not published
+                             * @enum {string}
+                             */
+                            status?: "published" | "draft";
+                            topics?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            conditions?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            risks?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            mechanisms?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCondition: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+                /** @description json (default); html or jsonld redirect (303) to the .html or .jsonld URL. Accept: text/html or application/ld+json does the same */
+                format?: "json" | "html" | "jsonld";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a condition in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "condition";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        alsoKnownAs?: string[];
+                        /** @enum {string} */
+                        evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                        regulatory?: {
+                            /** @description ISO 3166 country, or EU */
+                            jurisdiction: string;
+                            /** @description regulator, e.g. FDA, EMA */
+                            body: string;
+                            /** @enum {string} */
+                            status: "approved" | "not-approved" | "off-label" | "investigational" | "controlled";
+                            year?: number;
+                            note: string;
+                        }[];
+                        typicalProtocol?: {
+                            route: string;
+                            sessionLength: string;
+                            course: string;
+                        };
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description the representation asked for lives at another URL (`Location`): the .html or .jsonld URL, same query */
+            303: {
+                headers: {
+                    /** @description /v1/conditions/{slug}.html or /v1/conditions/{slug}.jsonld, with the same query */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConditionHtml: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the condition as HTML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConditionJsonLd: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the condition as JSON-LD */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConditionVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        items: {
+                            version: number;
+                            /** @enum {string} */
+                            state: "published" | "withdrawn";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            changeNote: string;
+                            contentHash: string;
+                            release: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConditionVersion: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a condition in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "condition";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        alsoKnownAs?: string[];
+                        /** @enum {string} */
+                        evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                        regulatory?: {
+                            /** @description ISO 3166 country, or EU */
+                            jurisdiction: string;
+                            /** @description regulator, e.g. FDA, EMA */
+                            body: string;
+                            /** @enum {string} */
+                            status: "approved" | "not-approved" | "off-label" | "investigational" | "controlled";
+                            year?: number;
+                            note: string;
+                        }[];
+                        typicalProtocol?: {
+                            route: string;
+                            sessionLength: string;
+                            course: string;
+                        };
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffConditionVersions: {
+        parameters: {
+            query?: {
+                from?: number;
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        from: number;
+                        to: number;
+                        /** @description the change note of the newer version */
+                        changeNote: string;
+                        changes: {
+                            /** @description field, or list.id.field for sections and sources */
+                            path: string;
+                            /** @enum {string} */
+                            change: "added" | "removed" | "changed";
+                            before?: unknown;
+                            after?: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRisks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                limit?: number;
+                cursor?: string;
+                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                audience?: "patient" | "clinician";
+                category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
+                severity?: "low" | "moderate" | "high";
+                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                condition?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            type: "risk";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title?: string;
+                            /** @description plain text, at most 300 characters */
+                            summary?: string;
+                            /** @enum {string} */
+                            audience?: "patient" | "clinician";
+                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                            readingGrade?: number;
+                            sections?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                heading: string;
+                                /**
+                                 * @description what a section is about
+                                 * @enum {string}
+                                 */
+                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                                /** @description Markdown */
+                                body: string;
+                                /** @description ids of the sources this section relies on */
+                                citations: string[];
+                            }[];
+                            codes?: {
+                                /** @enum {string} */
+                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                                code: string;
+                                display: string;
+                                /** @description true only when checked against the official code list */
+                                verified: boolean;
+                            }[];
+                            sources?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                title: string;
+                                authors: string;
+                                year?: number;
+                                /** @description date as the publisher gives it, when more precise than the year */
+                                date?: string;
+                                /** @description journal or publishing body */
+                                publisher: string;
+                                /** @description volume(issue):pages */
+                                citation?: string;
+                                doi?: string;
+                                pmid?: string;
+                                /** Format: uri */
+                                url?: string;
+                                /** @description false: no identifier could be confirmed for this record */
+                                verified: boolean;
+                                verification?: string;
+                            }[];
+                            crisisResources?: {
+                                name: string;
+                                country: string;
+                                phone?: string;
+                                /** @description how to reach it by text message */
+                                text?: string;
+                                /** Format: uri */
+                                url?: string;
+                                hours?: string;
+                                description: string;
+                                /** @description id of the citation that confirms this line */
+                                source?: string;
+                            }[];
+                            /** @enum {string} */
+                            category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            mitigation?: string;
+                            treatments?: ("ketamine-infusion" | "esketamine-nasal-spray" | "oral-or-other-ketamine" | "non-medical-use")[];
+                            related?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                title: string;
+                                /** @description path of the linked entity in this API */
+                                url: string;
+                            }[];
+                            review?: {
+                                /**
+                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @enum {string}
+                                 */
+                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewedBy?: {
+                                    name: string;
+                                    credentials: string;
+                                }[];
+                                /** Format: date */
+                                lastReviewed?: string;
+                                /** Format: date */
+                                nextReviewDue?: string;
+                            };
+                            version?: number;
+                            /** @description sha256 of the canonical JSON of the published document */
+                            contentHash?: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            changeNote?: string;
+                            /** @description the release that introduced this version */
+                            release?: number;
+                            url?: string;
+                            availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description only on preview reads: draft means not published
+                             * @enum {string}
+                             */
+                            status?: "published" | "draft";
+                            topics?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            conditions?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            risks?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            mechanisms?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRisk: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+                /** @description json (default); html or jsonld redirect (303) to the .html or .jsonld URL. Accept: text/html or application/ld+json does the same */
+                format?: "json" | "html" | "jsonld";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a risk in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "risk";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        /** @enum {string} */
+                        category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
+                        /** @enum {string} */
+                        severity?: "low" | "moderate" | "high";
+                        /** @enum {string} */
+                        frequency?: "common" | "uncommon" | "rare" | "unknown";
+                        mitigation?: string;
+                        treatments?: ("ketamine-infusion" | "esketamine-nasal-spray" | "oral-or-other-ketamine" | "non-medical-use")[];
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description the representation asked for lives at another URL (`Location`): the .html or .jsonld URL, same query */
+            303: {
+                headers: {
+                    /** @description /v1/risks/{slug}.html or /v1/risks/{slug}.jsonld, with the same query */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRiskHtml: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the risk as HTML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRiskJsonLd: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the risk as JSON-LD */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRiskVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        items: {
+                            version: number;
+                            /** @enum {string} */
+                            state: "published" | "withdrawn";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            changeNote: string;
+                            contentHash: string;
+                            release: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRiskVersion: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a risk in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "risk";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        /** @enum {string} */
+                        category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
+                        /** @enum {string} */
+                        severity?: "low" | "moderate" | "high";
+                        /** @enum {string} */
+                        frequency?: "common" | "uncommon" | "rare" | "unknown";
+                        mitigation?: string;
+                        treatments?: ("ketamine-infusion" | "esketamine-nasal-spray" | "oral-or-other-ketamine" | "non-medical-use")[];
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffRiskVersions: {
+        parameters: {
+            query?: {
+                from?: number;
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        from: number;
+                        to: number;
+                        /** @description the change note of the newer version */
+                        changeNote: string;
+                        changes: {
+                            /** @description field, or list.id.field for sections and sources */
+                            path: string;
+                            /** @enum {string} */
+                            change: "added" | "removed" | "changed";
+                            before?: unknown;
+                            after?: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMechanisms: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                limit?: number;
+                cursor?: string;
+                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                audience?: "patient" | "clinician";
+                level?: "lay" | "clinician";
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                condition?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            type: "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title?: string;
+                            /** @description plain text, at most 300 characters */
+                            summary?: string;
+                            /** @enum {string} */
+                            audience?: "patient" | "clinician";
+                            /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                            readingGrade?: number;
+                            sections?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                heading: string;
+                                /**
+                                 * @description what a section is about
+                                 * @enum {string}
+                                 */
+                                aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                                /** @description Markdown */
+                                body: string;
+                                /** @description ids of the sources this section relies on */
+                                citations: string[];
+                            }[];
+                            codes?: {
+                                /** @enum {string} */
+                                system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                                code: string;
+                                display: string;
+                                /** @description true only when checked against the official code list */
+                                verified: boolean;
+                            }[];
+                            sources?: {
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                id: string;
+                                title: string;
+                                authors: string;
+                                year?: number;
+                                /** @description date as the publisher gives it, when more precise than the year */
+                                date?: string;
+                                /** @description journal or publishing body */
+                                publisher: string;
+                                /** @description volume(issue):pages */
+                                citation?: string;
+                                doi?: string;
+                                pmid?: string;
+                                /** Format: uri */
+                                url?: string;
+                                /** @description false: no identifier could be confirmed for this record */
+                                verified: boolean;
+                                verification?: string;
+                            }[];
+                            crisisResources?: {
+                                name: string;
+                                country: string;
+                                phone?: string;
+                                /** @description how to reach it by text message */
+                                text?: string;
+                                /** Format: uri */
+                                url?: string;
+                                hours?: string;
+                                description: string;
+                                /** @description id of the citation that confirms this line */
+                                source?: string;
+                            }[];
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                            targets?: string[];
+                            steps?: string[];
+                            related?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                title: string;
+                                /** @description path of the linked entity in this API */
+                                url: string;
+                            }[];
+                            review?: {
+                                /**
+                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @enum {string}
+                                 */
+                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewedBy?: {
+                                    name: string;
+                                    credentials: string;
+                                }[];
+                                /** Format: date */
+                                lastReviewed?: string;
+                                /** Format: date */
+                                nextReviewDue?: string;
+                            };
+                            version?: number;
+                            /** @description sha256 of the canonical JSON of the published document */
+                            contentHash?: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            changeNote?: string;
+                            /** @description the release that introduced this version */
+                            release?: number;
+                            url?: string;
+                            availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description only on preview reads: draft means not published
+                             * @enum {string}
+                             */
+                            status?: "published" | "draft";
+                            topics?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            conditions?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            risks?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                            mechanisms?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                title: string;
+                                summary: string;
+                                url: string;
+                                /** @enum {string} */
+                                evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                                category?: string;
+                                /** @enum {string} */
+                                severity?: "low" | "moderate" | "high";
+                                /** @enum {string} */
+                                frequency?: "common" | "uncommon" | "rare" | "unknown";
+                                /** @enum {string} */
+                                level?: "lay" | "clinician";
+                            }[];
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMechanism: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /**
+                 * @description comma-separated fields to return; type, slug and locale are always included
+                 * @example title,summary,review
+                 */
+                fields?: string;
+                /**
+                 * @description comma-separated related entities to embed: topics, conditions, risks, mechanisms
+                 * @example risks,mechanisms
+                 */
+                include?: string;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+                /** @description json (default); html or jsonld redirect (303) to the .html or .jsonld URL. Accept: text/html or application/ld+json does the same */
+                format?: "json" | "html" | "jsonld";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a mechanism in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        /** @enum {string} */
+                        level?: "lay" | "clinician";
+                        targets?: string[];
+                        steps?: string[];
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description the representation asked for lives at another URL (`Location`): the .html or .jsonld URL, same query */
+            303: {
+                headers: {
+                    /** @description /v1/mechanisms/{slug}.html or /v1/mechanisms/{slug}.jsonld, with the same query */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMechanismHtml: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the mechanism as HTML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMechanismJsonLd: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /**
+                 * @description read as of this release
+                 * @example 1
+                 */
+                release?: number;
+                /** @description show the draft, if any (needs an API key with the preview scope) */
+                preview?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the mechanism as JSON-LD */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_FORBIDDEN`: see /docs/errors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMechanismVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        items: {
+                            version: number;
+                            /** @enum {string} */
+                            state: "published" | "withdrawn";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            changeNote: string;
+                            contentHash: string;
+                            release: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMechanismVersion: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a mechanism in one locale, with the attribution to show */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        title?: string;
+                        /** @description plain text, at most 300 characters */
+                        summary?: string;
+                        /** @enum {string} */
+                        audience?: "patient" | "clinician";
+                        /** @description computed from the text at publish time: Flesch–Kincaid (en) or Fernández-Huerta converted to a grade (es) */
+                        readingGrade?: number;
+                        sections?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            heading: string;
+                            /**
+                             * @description what a section is about
+                             * @enum {string}
+                             */
+                            aspect: "overview" | "how-it-works" | "effectiveness" | "evidence" | "side-effects" | "contraindications" | "what-to-expect" | "safety" | "regulation" | "history" | "outlook";
+                            /** @description Markdown */
+                            body: string;
+                            /** @description ids of the sources this section relies on */
+                            citations: string[];
+                        }[];
+                        codes?: {
+                            /** @enum {string} */
+                            system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                            code: string;
+                            display: string;
+                            /** @description true only when checked against the official code list */
+                            verified: boolean;
+                        }[];
+                        sources?: {
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            id: string;
+                            title: string;
+                            authors: string;
+                            year?: number;
+                            /** @description date as the publisher gives it, when more precise than the year */
+                            date?: string;
+                            /** @description journal or publishing body */
+                            publisher: string;
+                            /** @description volume(issue):pages */
+                            citation?: string;
+                            doi?: string;
+                            pmid?: string;
+                            /** Format: uri */
+                            url?: string;
+                            /** @description false: no identifier could be confirmed for this record */
+                            verified: boolean;
+                            verification?: string;
+                        }[];
+                        crisisResources?: {
+                            name: string;
+                            country: string;
+                            phone?: string;
+                            /** @description how to reach it by text message */
+                            text?: string;
+                            /** Format: uri */
+                            url?: string;
+                            hours?: string;
+                            description: string;
+                            /** @description id of the citation that confirms this line */
+                            source?: string;
+                        }[];
+                        /** @enum {string} */
+                        level?: "lay" | "clinician";
+                        targets?: string[];
+                        steps?: string[];
+                        related?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            title: string;
+                            /** @description path of the linked entity in this API */
+                            url: string;
+                        }[];
+                        review?: {
+                            /**
+                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @enum {string}
+                             */
+                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewedBy?: {
+                                name: string;
+                                credentials: string;
+                            }[];
+                            /** Format: date */
+                            lastReviewed?: string;
+                            /** Format: date */
+                            nextReviewDue?: string;
+                        };
+                        version?: number;
+                        /** @description sha256 of the canonical JSON of the published document */
+                        contentHash?: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        changeNote?: string;
+                        /** @description the release that introduced this version */
+                        release?: number;
+                        url?: string;
+                        availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description only on preview reads: draft means not published
+                         * @enum {string}
+                         */
+                        status?: "published" | "draft";
+                        topics?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        conditions?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        mechanisms?: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            url: string;
+                            /** @enum {string} */
+                            evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
+                            category?: string;
+                            /** @enum {string} */
+                            severity?: "low" | "moderate" | "high";
+                            /** @enum {string} */
+                            frequency?: "common" | "uncommon" | "rare" | "unknown";
+                            /** @enum {string} */
+                            level?: "lay" | "clinician";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffMechanismVersions: {
+        parameters: {
+            query?: {
+                from?: number;
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description kebab-case identifier, unique per type
+                 * @example ptsd
+                 */
+                slug: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "topic" | "condition" | "risk" | "mechanism";
+                        /**
+                         * @description kebab-case identifier, unique per type
+                         * @example ptsd
+                         */
+                        slug: string;
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        locale: "en" | "es";
+                        from: number;
+                        to: number;
+                        /** @description the change note of the newer version */
+                        changeNote: string;
+                        changes: {
+                            /** @description field, or list.id.field for sections and sources */
+                            path: string;
+                            /** @enum {string} */
+                            change: "added" | "removed" | "changed";
+                            before?: unknown;
+                            after?: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReleases: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description only releases older than this number (the next page) */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            number: number;
+                            changeNote: string;
+                            sourceCommit: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            entityCount: number;
+                            stats: {
+                                created: number;
+                                updated: number;
+                                withdrawn: number;
+                            };
+                            url: string;
+                        }[];
+                        nextBefore: number | null;
+                        current: number | null;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        number: number;
+                        changeNote: string;
+                        sourceCommit: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        entityCount: number;
+                        stats: {
+                            created: number;
+                            updated: number;
+                            withdrawn: number;
+                        };
+                        url: string;
+                        changes: {
+                            /** @description pass as since= to get the events after this one */
+                            cursor: string;
+                            /** @enum {string} */
+                            action: "created" | "updated" | "withdrawn";
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            version: number;
+                            release: number;
+                            /** @description hash of the new version (of the tombstone for a withdrawal) */
+                            contentHash: string;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description where the new version can be read */
+                            url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description pass as since= to get the events after this one */
+                            cursor: string;
+                            /** @enum {string} */
+                            action: "created" | "updated" | "withdrawn";
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            version: number;
+                            release: number;
+                            /** @description hash of the new version (of the tombstone for a withdrawal) */
+                            contentHash: string;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description where the new version can be read */
+                            url: string;
+                        }[];
+                        /** @description pass as since= next time; equals since when there is nothing new */
+                        nextCursor: string;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description what to look for */
+                q: string;
+                type?: "topic" | "condition" | "risk" | "mechanism";
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /** @description read as of this release (default: the current one) */
+                release?: number;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            summary: string;
+                            /** @description path of the entity in this API */
+                            url: string;
+                            /** @description relevance (ts_rank_cd); higher is better; comparable only within one answer */
+                            rank: number;
+                            /** @description HTML: the passages that match, with every character of the content escaped; the only tags are <mark> and </mark> around matched words, so it can be inserted as HTML as it is */
+                            snippet: string;
+                        }[];
+                        /** @description number of matches in the release */
+                        total: number;
+                        /** @description pass as `cursor` for the next page (it stays on the same release); null on the last page */
+                        nextCursor: string | null;
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lookupCode: {
+        parameters: {
+            query: {
+                /**
+                 * @description code system: icd10cm, http://hl7.org/fhir/sid/icd-10-cm, urn:oid:2.16.840.1.113883.6.90, snomedct, http://snomed.info/sct, urn:oid:2.16.840.1.113883.6.96, mesh, urn:oid:2.16.840.1.113883.6.177, http://id.nlm.nih.gov/mesh, rxnorm, http://www.nlm.nih.gov/research/umls/rxnorm, urn:oid:2.16.840.1.113883.6.88
+                 * @example icd10cm
+                 */
+                system: string;
+                /**
+                 * @description the code, e.g. F43.12 (or F4312), 47505003, D013313
+                 * @example F43.12
+                 */
+                code: string;
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+                /** @description read as of this release (default: the current one) */
+                release?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        system: "icd10cm" | "snomedct" | "mesh" | "rxnorm";
+                        /** @description the code as normalized (ICD-10-CM with its dot, upper case) */
+                        code: string;
+                        /** @description most specific first */
+                        matches: {
+                            /** @enum {string} */
+                            type: "topic" | "condition" | "risk" | "mechanism";
+                            /**
+                             * @description kebab-case identifier, unique per type
+                             * @example ptsd
+                             */
+                            slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            title: string;
+                            /** @description path of the entity in this API */
+                            url: string;
+                            /** @description the code or range as the entity lists it, e.g. F31.30-F31.32 */
+                            matchedCode: string;
+                            display: string;
+                            /** @description true only when the listed code was checked against the official code list */
+                            verified: boolean;
+                            /**
+                             * @description exact: the entity lists this code; range: a range that contains it; category: a broader code it falls under
+                             * @enum {string}
+                             */
+                            specificity: "exact" | "range" | "category";
+                        }[];
+                        meta: {
+                            /** @description the release this answer was read from */
+                            release: number;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when some content was not available in the requested locale and is in English */
+                            localeFallback: boolean;
+                            /** @description text a partner must show next to the content */
+                            attribution: string;
+                            license: string;
+                            licenseUrl: string;
+                            /** @description medical disclaimer, in the requested locale */
+                            disclaimer: string;
+                        };
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}
