@@ -10,7 +10,7 @@ import allowedMethodsPlugin from './plugins/app/allowed-methods.js'
 import rateLimitPlugin from './plugins/external/rate-limit.js'
 import underPressurePlugin from './plugins/external/under-pressure.js'
 import metricsPlugin from './plugins/app/metrics.js'
-import openapiPlugin from './plugins/external/openapi.js'
+import openapiPlugin, { openapiRoutes } from './plugins/external/openapi.js'
 import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
 import graphqlPlugin from './plugins/app/graphql.js'
@@ -87,6 +87,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     return sendProblem(reply, 'KCA_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${echoedPath(path)}`)
   })
 
+  await fastify.register(openapiRoutes)
   await fastify.register(healthRoutes)
   await fastify.register(errorCatalogueRoutes)
   await fastify.register(embedRoutes)

@@ -4,23 +4,6 @@
  */
 
 export interface paths {
-    "/openapi.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This OpenAPI document */
-        get: operations["getOpenApiDocument"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/graphql/schema.graphql": {
         parameters: {
             query?: never;
@@ -50,6 +33,23 @@ export interface paths {
         };
         /** Prometheus metrics */
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI document */
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -906,65 +906,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getOpenApiDocument: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OpenAPI 3.1 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
-            429: {
-                headers: {
-                    /** @description seconds to wait before retrying */
-                    "retry-after"?: number;
-                    /** @description requests allowed per minute to this client */
-                    "ratelimit-limit"?: number;
-                    /** @description requests left in this window */
-                    "ratelimit-remaining"?: number;
-                    /** @description seconds until the window resets */
-                    "ratelimit-reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
-            503: {
-                headers: {
-                    /** @description seconds to wait before retrying */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     getGraphqlSchemaGraphql: {
         parameters: {
             query?: never;
@@ -1043,6 +984,65 @@ export interface operations {
             /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAPI 3.1 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {

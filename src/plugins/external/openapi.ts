@@ -109,6 +109,13 @@ export default fp(async (app) => {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) }
   })
   app.addSchema(ProblemSchema)
+}, { name: 'openapi' })
+
+/**
+ * The document and Swagger UI, registered with the other routes (after the rate limiter, which only sees routes
+ * added after it), so they are limited like everything else, as the document says.
+ */
+export const openapiRoutes = fp(async (app) => {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
   let document: OpenApiDocument | undefined
   app.get('/openapi.json', {
@@ -117,7 +124,7 @@ export default fp(async (app) => {
     document ??= referenceProblems(app.swagger() as unknown as OpenApiDocument)
     return document
   })
-}, { name: 'openapi' })
+}, { name: 'openapi-routes', dependencies: ['openapi'] })
 
 interface OpenApiDocument {
   components?: { schemas?: Record<string, unknown> }
