@@ -23,5 +23,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     })
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   }
+  if ((candidate.CDN_PURGE_URL === undefined) !== (candidate.CDN_PURGE_TOKEN === undefined)) {
+    throw new ConfigError('invalid configuration: CDN_PURGE_URL and CDN_PURGE_TOKEN are set together or not at all')
+  }
   return candidate as Config
 }
