@@ -144,8 +144,9 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/embed/:type/:slug', {
     schema: {
       summary: 'Embed page of an entity',
+      operationId: 'getEmbedPage',
       description: 'A complete, accessible HTML page for an <iframe>: content, citations, review status, attribution and the same schema.org JSON-LD as ' +
-        '`?format=jsonld`. No scripts and no third-party requests; its Content-Security-Policy allows only its own inline stylesheet, and any site may frame it. ' +
+        '`/v1/{type}/{slug}.jsonld`. No scripts and no third-party requests; its Content-Security-Policy allows only its own inline stylesheet, and any site may frame it. ' +
         '`locale` (else Accept-Language) chooses the language; `release` pins the content.',
       tags: ['embedding'],
       params: EmbedParamsSchema,
@@ -176,6 +177,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/embed.js', {
     schema: {
       summary: 'The <ketamine-content> web component',
+      operationId: 'getEmbedScript',
       description: 'A dependency-free ES module: `<script type="module" src="…/embed.js"></script>` then ' +
         '`<ketamine-content type="condition" slug="ptsd" locale="es"></ketamine-content>`. It reads the entity from this API (the origin it was loaded from) ' +
         'and renders it into shadow DOM with text nodes only: no eval, no inline handlers, no innerHTML.',
@@ -195,6 +197,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/oembed', {
     schema: {
       summary: 'oEmbed for an entity URL',
+      operationId: 'getOembed',
       description: 'oEmbed 1.0 (`rich`) for an `/embed/{type}/{slug}` or `/v1/{type}/{slug}` URL of this API, with an <iframe> of the embed page in `html`. ' +
         'A URL that is not ours, or names no published entity, answers 404; `format=xml` answers 501.',
       tags: ['embedding'],
@@ -203,7 +206,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { url, format, maxwidth, maxheight } = request.query
-    if (format === 'xml') return sendProblem(reply, 501, 'KCA_ERR_FORMAT_NOT_IMPLEMENTED', 'format: only json is implemented')
+    if (format === 'xml') return sendProblem(reply, 'KCA_ERR_FORMAT_NOT_IMPLEMENTED', 'format: only json is implemented')
     const baseUrl = baseUrlOf(request)
     const target = parseEmbedTarget(url, baseUrl)
     if (!target) throw new NotFoundError(`url: ${url} is not an entity URL of this API`)

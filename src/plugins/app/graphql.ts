@@ -145,7 +145,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   })
 
   app.get('/graphql/schema.graphql', {
-    schema: { summary: 'The GraphQL schema (SDL)', description: 'The schema as a file, for tools that read SDL; introspection answers the same.', tags: ['graphql'] }
+    schema: { summary: 'The GraphQL schema (SDL)', description: 'The schema as a file, for tools that read SDL; introspection answers the same.', tags: ['graphql'], response: { 200: { description: 'GraphQL SDL', content: { 'text/plain': { schema: { type: 'string' } } } } } }
   }, async (_request, reply) => {
     reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600')
     return SDL

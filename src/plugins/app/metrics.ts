@@ -60,7 +60,7 @@ export default fp<{ poolSize: number }>(async (app, options) => {
     bound.time.observe(reply.elapsedTime / 1000)
   })
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { rateLimit: false } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } }, config: { rateLimit: false } }, async (_request, reply) => {
     reply.type(registry.contentType).header('cache-control', 'no-store')
     return registry.metrics()
   })

@@ -142,7 +142,8 @@ export default fp(async (app) => {
       if (query?.preview === true || release === null) return null
       // The representation depends on Accept; JSON-LD also carries absolute URLs of the host asked.
       const format = negotiateFormat(query?.format as Format | undefined, request.headers.accept)
-      return `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${format === 'jsonld' ? request.host : ''}|${request.url}`
+      const jsonld = format === 'jsonld' || request.routeOptions.url?.endsWith('.jsonld') === true
+      return `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${jsonld ? request.host : ''}|${request.url}`
     }
   })
 }, { name: 'response-cache', dependencies: ['content', 'freshness'] })
