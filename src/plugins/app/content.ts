@@ -1,6 +1,5 @@
 // Our content services as decorators: the repository, and the release store that serves reads from memory.
 // On an empty database the seeds are published first, so a fresh clone answers with real content.
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import { createContentRepository, type ContentRepository } from '../../repositories/content-repository.js'
 import { ReleaseStore } from '../../delivery/release-store.js'
@@ -8,6 +7,7 @@ import { loadCorpus } from '../../content/corpus.js'
 import { publishCorpus, RELEASE_CHANNEL } from '../../content/publish.js'
 import { ContentInvalidError } from '../../errors.js'
 import { gitCommit } from '../../content/git.js'
+import { packagePath } from '../../paths.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../../seeds', import.meta.url))
+export const DEFAULT_SEEDS_DIR = packagePath('seeds')
 
 export interface ContentPluginOptions {
   seedsDir?: string | undefined

@@ -11,8 +11,9 @@ import { COST_BUDGET, QueryCostError, documentCost, maxAliasesRule } from '../..
 import type { BudgetStore } from '../../limits/budget.js'
 import { RateLimitedError } from '../../errors.js'
 import { ResponseCache, serveFromCache } from './response-cache.js'
+import { packagePath } from '../../paths.js'
 
-export const SDL_PATH = new URL('../../../schema/graphql/schema.graphql', import.meta.url)
+export const SDL_PATH = packagePath('schema', 'graphql', 'schema.graphql')
 export const SDL = readFileSync(SDL_PATH, 'utf8')
 
 export interface GraphqlPluginOptions {

@@ -119,7 +119,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     reply.header('vary', 'accept-language, accept')
     const sendDocument = (resolved: ResolvedEntity) => format === 'html'
       ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(snapshot, resolved, { locale }))
-      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(snapshot, resolved, { locale, baseUrl: `${request.protocol}://${request.host}` }))
+      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(snapshot, resolved, { locale, baseUrl: app.publicBaseUrl }))
     if (preview === true) {
       requireScope(request, 'preview')
       if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
