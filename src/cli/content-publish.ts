@@ -1,7 +1,7 @@
 // npm run content:publish [-- --note "why"] — publish the seeds as a new release in one transaction.
 import { loadCorpus } from '../content/corpus.js'
 import { publishCorpus } from '../content/publish.js'
-import { gitCommit } from '../content/git.js'
+import { sourceRevision } from '../content/git.js'
 import { announceRelease } from '../webhooks/deliver.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { ContentConflictError, ContentInvalidError } from '../errors.js'
@@ -17,7 +17,10 @@ export async function publishSeeds (options: { note?: string | undefined, seeds?
   const database = await openDatabase(configOrExit())
   try {
     await migrateDatabase(database)
-    const result = await publishCorpus(database.db, corpus, { changeNote: options.note, sourceCommit: options.commit ?? await gitCommit(seedsDir) })
+    // --commit names the source where there is no work tree to ask (a CI artefact, say).
+    const source = options.commit ? { sourceCommit: options.commit } : await sourceRevision(seedsDir)
+    if ('sourceDirty' in source && source.sourceDirty) process.stdout.write(`  note: ${seedsDir} has uncommitted changes; the release records commit ${source.sourceCommit} as dirty, with hash ${source.sourceChangesHash}\n`)
+    const result = await publishCorpus(database.db, corpus, { changeNote: options.note, ...source })
     for (const change of result.changes) process.stdout.write(`  ${change.action.padEnd(9)} ${change.type}/${change.slug} (${change.locale}) version ${change.version}\n`)
     for (const draft of result.drafts) process.stdout.write(`  draft     ${draft.type}/${draft.slug} (${draft.locale})\n`)
     process.stdout.write(result.release === null

@@ -28,6 +28,8 @@ export interface ReleaseRecord {
   number: number
   changeNote: string
   sourceCommit: string | null
+  sourceDirty: boolean
+  sourceChangesHash: string | null
   manifestHash: string
   entityCount: number
   stats: { created: number, updated: number, withdrawn: number }
@@ -47,6 +49,8 @@ export interface AuditRecord {
   hashAfter: string
   sourceFile: string
   sourceCommit: string | null
+  sourceDirty: boolean
+  sourceChangesHash: string | null
   at: Date
 }
 

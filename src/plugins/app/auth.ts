@@ -16,6 +16,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     apiKey: VerifiedKey | null
+    /** A well-formed key memory has no verdict on: limited per IP in a bucket of its own until looked up. */
+    apiKeyUnverified: boolean
   }
 }
 
@@ -44,11 +46,13 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   app.decorate('accessRepository', repository)
   app.decorate('apiKeyStats', stats)
   app.decorateRequest('apiKey', null)
+  app.decorateRequest('apiKeyUnverified', false)
   app.addHook('onRequest', async (request) => {
     const key = presentedKey(request)
     if (key === undefined || key === '') return
     const seen = verifier.peek(key)
     if (seen.verdict === 'valid') request.apiKey = seen.key
+    else if (seen.verdict === 'unknown') request.apiKeyUnverified = true
     else if (seen.verdict === 'invalid') {
       // Counted here, once, so the requests the limiter refuses count too.
       counted.add(request)

@@ -6,7 +6,7 @@ import { ReleaseStore } from '../../delivery/release-store.js'
 import { loadCorpus } from '../../content/corpus.js'
 import { publishCorpus, RELEASE_CHANNEL } from '../../content/publish.js'
 import { ContentInvalidError } from '../../errors.js'
-import { gitCommit } from '../../content/git.js'
+import { sourceRevision } from '../../content/git.js'
 import { packagePath } from '../../paths.js'
 
 declare module 'fastify' {
@@ -39,7 +39,7 @@ export default fp<ContentPluginOptions>(async (app, options) => {
       for (const problem of corpus.problems) app.log.error(problem, 'content problem')
       throw new ContentInvalidError(corpus.problems)
     }
-    const result = await publishCorpus(app.database.db, corpus, { changeNote: 'Initial publication of the seed content', sourceCommit: await gitCommit(seedsDir) })
+    const result = await publishCorpus(app.database.db, corpus, { changeNote: 'Initial publication of the seed content', ...await sourceRevision(seedsDir) })
     app.log.info({ release: result.release, changes: result.changes.length }, 'published the seed content into the empty database')
   }
   const release = await releases.refresh()

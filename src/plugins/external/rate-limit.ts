@@ -12,7 +12,10 @@ export default fp<{ config: Config }>(async (app, options) => {
     global: true,
     timeWindow: 60_000,
     max: (request, key) => (key.startsWith('key:') ? options.config.RATE_LIMIT_KEY : options.config.RATE_LIMIT_ANONYMOUS),
-    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.prefix}` : `ip:${request.ip}`),
+    // A key memory has not judged yet is limited per IP in a bucket of its own (with the anonymous limit), so at
+    // most that many lookups per address and minute reach the database, and a partner's first request after a
+    // restart is not refused because anonymous traffic from its address used up the anonymous bucket.
+    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.prefix}` : request.apiKeyUnverified ? `unverified:${request.ip}` : `ip:${request.ip}`),
     // Redis when it answers, this instance's memory when it does not (src/limits/rate-limit-store.ts).
     store: failoverRateLimitStore(app.redis, app.sharedLimits),
     enableDraftSpec: true,
