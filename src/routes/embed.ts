@@ -58,7 +58,6 @@ const ScriptSchema = { description: 'an ES module defining <ketamine-content>', 
 
 const PUBLIC_DIR = packagePath('public')
 
-
 interface PageParts {
   snapshot: ReleaseSnapshot
   resolved: ResolvedEntity
