@@ -4,9 +4,9 @@ import { StringEnum } from './common.js'
 // Every setting the service reads. `.env.example`, the README's configuration table and docker-compose.yml are
 // checked against this object by test/ops/settings.test.ts: add a setting here and the tests name what to update.
 export const EnvSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
-  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'unset: embedded PGlite' })),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'port to listen on (0: any free port)' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on; 0.0.0.0 in a container' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string (postgres://user@host:5432/db); unset: the embedded PGlite database' })),
   PGLITE_DIR: Type.String({ minLength: 1, default: './data/pglite', description: 'data directory of the embedded database; memory:// for a throwaway one' }),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
   NODE_ENV: StringEnum(['development', 'production', 'test'] as const, { default: 'development' }),
