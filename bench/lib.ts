@@ -20,9 +20,9 @@ export function mb (bytes: number): number {
 }
 
 /** Starts a script with tsx and waits until `readyPath` answers 200; samples its RSS every 200 ms. */
-export async function startServer (script: string, env: Record<string, string>, readyPath = '/health/ready'): Promise<Server> {
+export async function startServer (script: string, env: Record<string, string>, readyPath = '/health/ready', nodeArgs: string[] = []): Promise<Server> {
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -62,6 +62,8 @@ export interface LoadOptions {
   connections?: number
   duration: number
   overallRate?: number
+  /** Called before each request: vary the path or body so that caches cannot answer (scenarios l and m). */
+  setupRequest?: (request: { path?: string, body?: string }) => { path?: string, body?: string }
 }
 
 export function load (options: LoadOptions) {
@@ -72,6 +74,7 @@ export function load (options: LoadOptions) {
     ...(options.body ? { body: options.body } : {}),
     connections: options.connections ?? 10,
     duration: options.duration,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {})
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest as never }] } : {})
   })
 }

@@ -1,26 +1,63 @@
 // npm run bench: autocannon against servers in their own processes, 10 connections, warm-up first, every
-// scenario reported as req/s, p50, p99 and its ratio to a bare Fastify route measured in the same run.
+// scenario reported as req/s, p50, p99 and its ratio to a bare Fastify route measured in the same run that
+// sends what the scenario sends (the same bytes, a tiny body, a 304, the same brotli bytes).
 // Modes: PGlite (always) and PostgreSQL (when BENCH_DATABASE_URL or the local server is reachable).
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+// Cached paths (b–h, i–k) and uncached ones (l: distinct GraphQL documents, m: every entity and locale from a
+// cold cache) are reported side by side; a CPU profile of (b) says where the time goes.
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, load, mb, rssOf, startServer, stopServer } from './lib.js'
+import { ROOT, load, mb, rssOf, startServer, stopServer, type LoadOptions } from './lib.js'
+import { startVarnish, varnishUnavailable } from './varnish.js'
+import { summariseCpuProfile } from './profile.js'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const CONNECTIONS = 10
 
-interface Scenario { id: string, name: string, path: string, method?: 'GET' | 'POST', body?: string, headers?: Record<string, string>, target?: number }
-interface Result { id: string, name: string, requestsPerSecond: number, p50: number, p99: number, errors: number, non2xx: number, ratio: number, target?: number | undefined, met?: boolean | undefined }
+type Baseline = 'static' | 'tiny' | 'notModified' | 'brotli'
+interface Scenario {
+  id: string
+  name: string
+  path: string
+  method?: 'GET' | 'POST'
+  body?: string
+  headers?: Record<string, string>
+  target?: number
+  /** The bare route this scenario is compared with (default: the static body of the entity's size). */
+  baseline?: Baseline
+  setupRequest?: LoadOptions['setupRequest']
+  /** A probe that says whether the server can run this scenario at all (e.g. it answers brotli). */
+  available?: (response: Response) => string | null
+}
+interface Result { id: string, name: string, requestsPerSecond: number, p50: number, p99: number, errors: number, non2xx: number, ratio: number, baseline: string, target?: number | undefined, met?: boolean | undefined }
 
-async function measure (port: number, scenario: Scenario) {
-  const options = { port, path: scenario.path, method: scenario.method ?? 'GET' as const, ...(scenario.body ? { body: scenario.body } : {}), ...(scenario.headers ? { headers: scenario.headers } : {}), connections: CONNECTIONS }
+async function measure (port: number, scenario: Pick<Scenario, 'path' | 'method' | 'body' | 'headers' | 'setupRequest'>) {
+  const options = {
+    port,
+    path: scenario.path,
+    method: scenario.method ?? 'GET' as const,
+    ...(scenario.body ? { body: scenario.body } : {}),
+    ...(scenario.headers ? { headers: scenario.headers } : {}),
+    ...(scenario.setupRequest ? { setupRequest: scenario.setupRequest } : {}),
+    connections: CONNECTIONS
+  }
   await load({ ...options, duration: WARMUP })
   const result = await load({ ...options, duration: DURATION })
   return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
 }
 
 const graphql = (query: string) => JSON.stringify({ query })
+
+/** Every entity URL in every locale, from the API itself: what (m) cycles through. */
+async function everyEntityPath (port: number): Promise<string[]> {
+  const paths: string[] = []
+  for (const plural of ['topics', 'conditions', 'risks', 'mechanisms']) {
+    const list = await (await fetch(`http://127.0.0.1:${port}/v1/${plural}?limit=100`)).json() as { items: Array<{ slug: string }> }
+    for (const item of list.items) for (const locale of ['en', 'es']) paths.push(`/v1/${plural}/${item.slug}?locale=${locale}`)
+  }
+  return paths
+}
 
 async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
   const dataRoot = await mkdtemp(join(tmpdir(), 'kca-bench-'))
@@ -39,46 +76,139 @@ async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
   const rssAtReady = rssOf(app.process.pid as number)
   app.peakRss = rssAtReady
 
-  const probe = await fetch(`http://127.0.0.1:${app.port}/v1/conditions/ptsd?include=risks,mechanisms`)
+  const entityPath = '/v1/conditions/ptsd?include=risks,mechanisms'
+  const probe = await fetch(`http://127.0.0.1:${app.port}${entityPath}`)
   const entityBytes = (await probe.text()).length
   const etag = probe.headers.get('etag') ?? ''
-  const bare = await startServer('bench/bare-server.ts', { PORT: String(4400 + (mode === 'postgres' ? 10 : 0)), BARE_BODY_BYTES: String(entityBytes) }, '/static')
+  // What the API sends for `Accept-Encoding: br` (undici decodes bodies, so read the raw bytes over node:http).
+  const brotliBytes = await rawBody(app.port, entityPath, { 'accept-encoding': 'br' })
+  const brotliFile = join(dataRoot, 'entity.br')
+  await writeFile(brotliFile, brotliBytes.body)
+  const bare = await startServer('bench/bare-server.ts', { PORT: String(4400 + (mode === 'postgres' ? 10 : 0)), BARE_BODY_BYTES: String(entityBytes), BARE_BR_FILE: brotliFile }, '/static')
 
+  let documentCounter = 0
+  const entityPaths = await everyEntityPath(app.port)
+  let pathCounter = 0
   const scenarios: Scenario[] = [
-    { id: 'b', name: 'REST current entity with relations', path: '/v1/conditions/ptsd?include=risks,mechanisms', target: 0.7 },
-    { id: 'c', name: 'REST list page of 25', path: '/v1/risks?limit=25', target: 0.6 },
-    { id: 'd', name: 'REST revalidation (If-None-Match → 304)', path: '/v1/conditions/ptsd?include=risks,mechanisms', headers: { 'if-none-match': etag }, target: 0.8 },
-    { id: 'e', name: 'GraphQL one condition with risks and mechanisms', path: '/graphql', method: 'POST', body: graphql('{ condition(slug: "ptsd") { slug title summary risks { slug title severity } mechanisms { slug title } } }'), target: 0.35 },
-    { id: 'f', name: 'GraphQL 20 conditions with risks', path: '/graphql', method: 'POST', body: graphql('{ conditions(first: 20) { edges { node { slug title risks { slug severity } } } } }'), target: 0.2 },
-    { id: 'g', name: 'REST read pinned to release 1', path: '/v1/conditions/ptsd?include=risks,mechanisms&release=1', target: 0.5 },
+    { id: 'i', name: 'trivial route: /health/live vs a bare tiny route', path: '/health/live', baseline: 'tiny', target: 0.6 },
+    { id: 'b', name: 'REST current entity with relations', path: entityPath, target: 0.75 },
+    { id: 'c', name: 'REST list page of 25', path: '/v1/risks?limit=25', target: 0.7 },
+    { id: 'd', name: 'REST revalidation (If-None-Match → 304) vs (a)', path: entityPath, headers: { 'if-none-match': etag } },
+    { id: 'j', name: 'REST revalidation (If-None-Match → 304) vs a bare 304', path: entityPath, headers: { 'if-none-match': etag }, baseline: 'notModified', target: 0.7 },
+    {
+      id: 'k',
+      name: `REST entity read, Accept-Encoding: br (${brotliBytes.body.length} bytes) vs a bare route sending the same bytes`,
+      path: entityPath,
+      headers: { 'accept-encoding': 'br' },
+      baseline: 'brotli',
+      target: 0.75,
+      available: () => brotliBytes.encoding === 'br' ? null : `the API does not compress (content-encoding: ${brotliBytes.encoding ?? 'none'})`
+    },
+    { id: 'e', name: 'GraphQL one condition with risks and mechanisms', path: '/graphql', method: 'POST', body: graphql('{ condition(slug: "ptsd") { slug title summary risks { slug title severity } mechanisms { slug title } } }'), target: 0.5 },
+    { id: 'f', name: 'GraphQL 20 conditions with risks', path: '/graphql', method: 'POST', body: graphql('{ conditions(first: 20) { edges { node { slug title risks { slug severity } } } } }'), target: 0.4 },
+    {
+      id: 'l',
+      name: 'GraphQL, a distinct document every request (no answer-cache hits)',
+      path: '/graphql',
+      method: 'POST',
+      body: graphql('{ condition(slug: "ptsd") { slug } }'),
+      target: 0.1,
+      // A new alias per request makes every document text unique: parsed, validated and executed each time.
+      setupRequest: (request) => ({ ...request, body: graphql(`{ c${++documentCounter}: condition(slug: "ptsd") { slug title summary risks { slug title severity } mechanisms { slug title } } }`) })
+    },
+    { id: 'g', name: 'REST read pinned to release 1', path: `${entityPath}&release=1`, target: 0.6 },
+    {
+      id: 'm',
+      name: `REST reads cycling over every entity and locale (${entityPaths.length} URLs, from a cold cache)`,
+      path: entityPaths[0] ?? '/v1/topics',
+      setupRequest: (request) => ({ ...request, path: entityPaths[pathCounter++ % entityPaths.length] as string })
+    },
     { id: 'h', name: 'REST search', path: '/v1/search?q=dissociation' }
   ]
-  const ceiling = await measure(bare.port, { id: 'a', name: 'bare Fastify route, static body', path: '/static' })
-  const results: Result[] = [{ id: 'a', name: `bare Fastify route, static ${entityBytes}-byte body`, ...ceiling, ratio: 1 }]
+  const baselines: Record<Baseline, { path: string, headers?: Record<string, string>, label: string }> = {
+    static: { path: '/static', label: `(a) bare static ${entityBytes}-byte body` },
+    tiny: { path: '/tiny', label: '(a-tiny) bare 15-byte body' },
+    notModified: { path: '/not-modified', headers: { 'if-none-match': '"bare-etag"' }, label: '(a-304) bare 304' },
+    brotli: { path: '/static-br', headers: { 'accept-encoding': 'br' }, label: `(a-br) bare ${brotliBytes.body.length} brotli bytes` }
+  }
+  const ceilings = new Map<Baseline, Awaited<ReturnType<typeof measure>>>()
+  const results: Result[] = []
+  for (const [name, baseline] of Object.entries(baselines) as Array<[Baseline, typeof baselines[Baseline]]>) {
+    const measured = await measure(bare.port, baseline)
+    ceilings.set(name, measured)
+    results.push({ id: name === 'static' ? 'a' : `a-${name}`, name: baseline.label, ...measured, ratio: 1, baseline: 'ceiling' })
+  }
   for (const scenario of scenarios) {
-    const probeStatus = (await fetch(`http://127.0.0.1:${app.port}${scenario.path}`, { method: scenario.method ?? 'GET', headers: { 'content-type': 'application/json', ...scenario.headers }, ...(scenario.body ? { body: scenario.body } : {}) })).status
-    if (probeStatus >= 400) {
-      results.push({ id: scenario.id, name: `${scenario.name} (not available: ${probeStatus})`, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0, non2xx: 0, ratio: 0, target: scenario.target, met: false })
+    const response = await fetch(`http://127.0.0.1:${app.port}${scenario.path}`, { method: scenario.method ?? 'GET', headers: { 'content-type': 'application/json', ...scenario.headers }, ...(scenario.body ? { body: scenario.body } : {}) })
+    await response.arrayBuffer()
+    const unavailable = response.status >= 400 ? `status ${response.status}` : scenario.available?.(response) ?? null
+    const baseline = scenario.baseline ?? 'static'
+    if (unavailable) {
+      results.push({ id: scenario.id, name: `${scenario.name} (not available: ${unavailable})`, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0, non2xx: 0, ratio: 0, baseline: baselines[baseline].label, target: scenario.target, met: false })
       continue
     }
     const measured = await measure(app.port, scenario)
+    // (l) is stated against (a); every other scenario against the bare route sending what it sends.
+    const ceiling = ceilings.get(baseline) as Awaited<ReturnType<typeof measure>>
     const ratio = measured.requestsPerSecond / ceiling.requestsPerSecond
-    results.push({ id: scenario.id, name: scenario.name, ...measured, ratio, target: scenario.target, met: scenario.target === undefined ? undefined : ratio >= scenario.target })
+    results.push({ id: scenario.id, name: scenario.name, ...measured, ratio, baseline: baselines[baseline].label, target: scenario.target, met: scenario.target === undefined ? undefined : ratio >= scenario.target })
+  }
+
+  // The same entity read through Varnish with the project's VCL (deploy/varnish), against the origin's (b).
+  const noVarnish = varnishUnavailable()
+  const origin = results.find((result) => result.id === 'b')
+  if (noVarnish || !origin) {
+    results.push({ id: 'n', name: `through Varnish, entity read (not run: ${noVarnish || 'no (b)'})`, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0, non2xx: 0, ratio: 0, baseline: '(b)', target: 3, met: false })
+  } else {
+    const varnish = await startVarnish({ backends: [app.port], token: 'bench-purge-token-0123456789' })
+    try {
+      const measured = await measure(varnish.port, { path: entityPath })
+      const timesOrigin = measured.requestsPerSecond / origin.requestsPerSecond
+      results.push({ id: 'n', name: 'through Varnish, entity read (ratio: times the origin alone, (b))', ...measured, ratio: timesOrigin, baseline: '(b)', target: 3, met: timesOrigin >= 3 })
+    } finally {
+      await varnish.stop()
+    }
   }
   const peakRssUnderLoad = app.peakRss
   await stopServer(bare)
   await stopServer(app)
+
+  // Where the time goes in (b): the same load against a server started with --cpu-prof.
+  const profileDir = join(dataRoot, 'profile')
+  const profiled = await startServer('src/server.ts', env, '/health/ready', ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])
+  await measure(profiled.port, { path: entityPath })
+  await stopServer(profiled)
+  const profileFile = (await readdir(profileDir)).find((name) => name.endsWith('.cpuprofile'))
+  const profile = profileFile ? summariseCpuProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), 20) : []
+
   await rm(dataRoot, { recursive: true, force: true })
-  return { mode, entityBytes, startup: { emptyDatabaseToReadyMs: Math.round(firstStartMs), restartToReadyMs: Math.round(restartMs), rssAtReadyFirstStartMB: mb(rssAtReadyFirst), rssAtReadyMB: mb(rssAtReady) }, peakRssUnderLoadMB: mb(peakRssUnderLoad), results }
+  return { mode, entityBytes, startup: { emptyDatabaseToReadyMs: Math.round(firstStartMs), restartToReadyMs: Math.round(restartMs), rssAtReadyFirstStartMB: mb(rssAtReadyFirst), rssAtReadyMB: mb(rssAtReady) }, peakRssUnderLoadMB: mb(peakRssUnderLoad), results, profileOfB: profile }
+}
+
+/** One GET over node:http, body left as sent (fetch would decode it). */
+async function rawBody (port: number, path: string, headers: Record<string, string>): Promise<{ body: Buffer, encoding: string | undefined }> {
+  const { request } = await import('node:http')
+  return await new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve({ body: Buffer.concat(chunks), encoding: response.headers['content-encoding'] }))
+    }).on('error', reject).end()
+  })
 }
 
 function print (run: Awaited<ReturnType<typeof runMode>>) {
   const lines = [`\n## ${run.mode} (${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s per scenario)`,
-    '| | scenario | req/s | p50 ms | p99 ms | ratio to (a) | target | met |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |']
+    '| | scenario | req/s | p50 ms | p99 ms | compared with | ratio | target | met |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |']
   for (const result of run.results) {
-    lines.push(`| ${result.id} | ${result.name} | ${Math.round(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${(result.ratio * 100).toFixed(0)} % | ${result.target === undefined ? '' : `≥ ${result.target * 100} %`} | ${result.met === undefined ? '' : result.met ? 'yes' : 'NO'} |`)
+    const times = result.id === 'n'
+    const ratio = times ? `${result.ratio.toFixed(1)}×` : `${(result.ratio * 100).toFixed(0)} %`
+    const target = result.target === undefined ? '' : times ? `≥ ${result.target}×` : `≥ ${Math.round(result.target * 100)} %`
+    lines.push(`| ${result.id} | ${result.name} | ${Math.round(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.baseline} | ${ratio} | ${target} | ${result.met === undefined ? '' : result.met ? 'yes' : 'NO'} |`)
   }
   lines.push(`Start-up: empty database to ready ${run.startup.emptyDatabaseToReadyMs} ms (RSS ${run.startup.rssAtReadyFirstStartMB} MB); restart on the existing database ${run.startup.restartToReadyMs} ms (RSS at ready ${run.startup.rssAtReadyMB} MB). Peak server RSS under load: ${run.peakRssUnderLoadMB} MB.`)
+  lines.push('\nWhere (b) spends its time (self time, top frames of a --cpu-prof run):')
+  for (const frame of run.profileOfB.slice(0, 12)) lines.push(`  ${frame.percent.toFixed(1).padStart(5)} %  ${frame.name}  ${frame.location}`)
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 

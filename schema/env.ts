@@ -19,6 +19,8 @@ export const EnvSchema = Type.Object({
   GRAPHQL_COST_BUDGET: Type.Integer({ minimum: 1, default: 200_000, description: 'GraphQL cost each client may spend per minute' }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'PostgreSQL statement_timeout and the deadline of every database call' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'a request still unanswered after this gets 503' }),
-  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000, description: 'above this event-loop delay new requests are shed with 503; 0 turns shedding off' })
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000, description: 'above this event-loop delay new requests are shed with 503; 0 turns shedding off' }),
+  CDN_PURGE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'a CDN (Varnish with xkey, see deploy/varnish) that each instance sends PURGE requests to after it swaps in a release' })),
+  CDN_PURGE_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'bearer token the CDN requires on purges; set together with CDN_PURGE_URL' }))
 })
 export type Env = Static<typeof EnvSchema>

@@ -16,6 +16,7 @@ import graphqlPlugin from './plugins/app/graphql.js'
 import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
+import cdnPurgePlugin from './plugins/app/cdn-purge.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import searchRoutes from './routes/v1/search.js'
@@ -57,6 +58,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(freshnessPlugin)
   await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
   await fastify.register(responseCachePlugin)
+  await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {
     production: config.NODE_ENV === 'production',
     budget: {

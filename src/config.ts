@@ -40,6 +40,9 @@ export function loadConfig (env?: Record<string, string | undefined>): Config {
     })
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   }
+  if ((candidate.CDN_PURGE_URL === undefined) !== (candidate.CDN_PURGE_TOKEN === undefined)) {
+    throw new ConfigError('invalid configuration: CDN_PURGE_URL and CDN_PURGE_TOKEN are set together or not at all')
+  }
   const config = candidate as Env
   return { ...config, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? defaultBaseUrl(config.HOST, config.PORT) }
 }

@@ -130,3 +130,36 @@ test('the server publishes the seeds into an empty database and serves them', as
   const graphql = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ conditions(first: 20) { edges { node { slug risks { slug severity } mechanisms { slug } } } } }' } })
   t.equal(graphql.json().data.conditions.edges.length, 8)
 })
+
+// Issue 15, item 5: every entity has Spanish, so a Spanish partner page that embeds a topic or a mechanism
+// no longer falls back to English. Self-contained so that it merges beside other additions to this file.
+const { TYPE_PLURALS } = await import('../schema/common.js')
+
+test('every entity has Spanish: same sections, translated text, and the API and embed page answer in Spanish', async (t) => {
+  const untranslated: string[] = []
+  for (const document of english) {
+    const label = `${document.type}/${document.slug}`
+    const spanish = find(document.type, document.slug, 'es')
+    if (!spanish) {
+      untranslated.push(label)
+      continue
+    }
+    t.same(spanish.sections.map((part) => part.id), document.sections.map((part) => part.id), `${label}: every section translated, under the same ids`)
+    t.not(spanish.title, document.title, `${label}: the title is translated`)
+    t.not(spanish.summary, document.summary, `${label}: the summary is translated`)
+    const leftInEnglish = spanish.sections.filter((part, index) => part.heading === document.sections[index]?.heading || part.body === document.sections[index]?.body)
+    t.same(leftInEnglish.map((part) => part.id), [], `${label}: no section is left in English`)
+  }
+  t.same(untranslated, [], 'every published entity has a Spanish file')
+
+  const app = await build(t, { publishOnEmpty: true })
+  for (const document of english) {
+    const path = `${TYPE_PLURALS[document.type]}/${document.slug}`
+    const rest = await app.inject(`/v1/${path}?locale=es`)
+    t.equal(rest.headers['content-language'], 'es', `/v1/${path} answers in Spanish`)
+    t.equal(rest.json().locale, 'es', `/v1/${path}: the body is the Spanish version`)
+    const embed = await app.inject(`/embed/${path}?locale=es`)
+    t.equal(embed.statusCode, 200, `/embed/${path} is served`)
+    t.match(embed.body, /<html lang="es">/, `/embed/${path} is a Spanish page`)
+  }
+})
