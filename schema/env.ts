@@ -8,6 +8,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on; 0.0.0.0 in a container' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string (postgres://user@host:5432/db); unset: the embedded PGlite database' })),
   PGLITE_DIR: Type.String({ minLength: 1, default: './data/pglite', description: 'data directory of the embedded database; memory:// for a throwaway one' }),
+  SEEDS_DIR: Type.Optional(Type.String({ minLength: 1, description: 'content directory published on an empty database and by content:publish; unset: ./seeds' })),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
   NODE_ENV: StringEnum(['development', 'production', 'test'] as const, { default: 'development' }),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*[^/?#\\s])?$', description: 'scheme, host and optional path prefix clients reach the service at, without a trailing slash; every absolute URL (embed pages, oEmbed, JSON-LD) is built from it, never from the Host header; unset: http://HOST:PORT (localhost for a wildcard HOST)' })),

@@ -12,11 +12,14 @@ import metricsPlugin from './plugins/app/metrics.js'
 import openapiPlugin from './plugins/external/openapi.js'
 import { failoverBudgetStore, memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
+import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
 import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
 import cdnPurgePlugin from './plugins/app/cdn-purge.js'
+import compressionPlugin from './plugins/app/compression.js'
+import accessLogPlugin from './plugins/app/access-log.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import searchRoutes from './routes/v1/search.js'
@@ -48,6 +51,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   fastify.setErrorHandler(errorHandler)
   // Never the Host header: behind a proxy it names the proxy's upstream, and it is whatever the client sent.
   fastify.decorate('publicBaseUrl', config.PUBLIC_BASE_URL)
+  await fastify.register(accessLogPlugin)
   await fastify.register(securityPlugin)
   await fastify.register(openapiPlugin)
   await fastify.register(underPressurePlugin, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS })
@@ -56,7 +60,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(authPlugin, { keyCacheTtlMs: config.API_KEY_CACHE_TTL_MS })
   await fastify.register(rateLimitPlugin, { config })
   await fastify.register(freshnessPlugin)
-  await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
+  await fastify.register(contentPlugin, { seedsDir: options.seedsDir ?? config.SEEDS_DIR, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
+  await fastify.register(ownerChannelPlugin)
   await fastify.register(responseCachePlugin)
   await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {
@@ -66,6 +71,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
       perWindow: config.GRAPHQL_COST_BUDGET
     }
   })
+  // After every hook that reads or keeps the identity body (freshness, the two answer caches).
+  await fastify.register(compressionPlugin)
   await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
 
   // A request still unanswered after the deadline gets a 503 rather than hanging the client.

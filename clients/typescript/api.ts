@@ -858,23 +858,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -1471,23 +1481,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -1614,8 +1634,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -1945,7 +1963,7 @@ export interface paths {
         };
         /**
          * Version history of a topic
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -1983,11 +2001,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -2308,7 +2334,7 @@ export interface paths {
         };
         /**
          * One version of a topic
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -2318,6 +2344,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -2332,7 +2360,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a topic in one locale, with the attribution to show */
+                /** @description the topic */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2430,23 +2458,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -2573,8 +2611,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -2590,6 +2626,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -2900,7 +2940,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a topic
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -2940,11 +2980,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -3419,23 +3467,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -4048,23 +4106,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -4191,8 +4259,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -4522,7 +4588,7 @@ export interface paths {
         };
         /**
          * Version history of a condition
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -4560,11 +4626,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -4885,7 +4959,7 @@ export interface paths {
         };
         /**
          * One version of a condition
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -4895,6 +4969,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -4909,7 +4985,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a condition in one locale, with the attribution to show */
+                /** @description the condition */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5023,23 +5099,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -5166,8 +5252,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -5183,6 +5267,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5493,7 +5581,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a condition
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -5533,11 +5621,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -6009,23 +6105,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -6628,23 +6734,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -6771,8 +6887,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -7102,7 +7216,7 @@ export interface paths {
         };
         /**
          * Version history of a risk
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -7140,11 +7254,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -7465,7 +7587,7 @@ export interface paths {
         };
         /**
          * One version of a risk
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -7475,6 +7597,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -7489,7 +7613,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a risk in one locale, with the attribution to show */
+                /** @description the risk */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7593,23 +7717,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -7736,8 +7870,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -7753,6 +7885,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -8063,7 +8199,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a risk
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -8103,11 +8239,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -8573,23 +8717,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -9188,23 +9342,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -9331,8 +9495,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -9662,7 +9824,7 @@ export interface paths {
         };
         /**
          * Version history of a mechanism
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -9700,11 +9862,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -10025,7 +10195,7 @@ export interface paths {
         };
         /**
          * One version of a mechanism
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -10035,6 +10205,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -10049,7 +10221,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a mechanism in one locale, with the attribution to show */
+                /** @description the mechanism */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10149,23 +10321,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -10292,8 +10474,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -10309,6 +10489,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -10619,7 +10803,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a mechanism
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -10659,11 +10843,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -11242,6 +11434,12 @@ export interface paths {
                                 at: string;
                                 /** @description where the new version can be read */
                                 url: string;
+                                /** @description with include=entity: the representation of this version; null for a withdrawal */
+                                entity?: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
+                                etag?: string | null;
                             }[];
                         };
                     };
@@ -11409,13 +11607,21 @@ export interface paths {
         };
         /**
          * Changes feed
-         * @description Every created, updated and withdrawn event in publish order. Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear.
+         * @description Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed (a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear. With include=entity each event carries the new version's representation and ETag (at most 100 events a page); locale= keeps only that locale's events.
          */
         get: {
             parameters: {
                 query?: {
                     since?: string;
+                    /** @description at most 500, or 100 with include=entity */
                     limit?: number;
+                    /** @description entity: carry each new version's representation */
+                    include?: "entity";
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
+                    locale?: "en" | "es";
                 };
                 header?: never;
                 path?: never;
@@ -11456,6 +11662,12 @@ export interface paths {
                                 at: string;
                                 /** @description where the new version can be read */
                                 url: string;
+                                /** @description with include=entity: the representation of this version; null for a withdrawal */
+                                entity?: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
+                                etag?: string | null;
                             }[];
                             /** @description pass as since= next time; equals since when there is nothing new */
                             nextCursor: string;

@@ -1,12 +1,14 @@
 // npm run content:check [-- --diff] — validate every content file and report reading grades; with --diff,
-// also say what a publish would change against the database's current release. Never writes anything.
+// also say what a publish would change against the database's current release, with a word diff of every
+// changed field. Never writes anything. The diff needs the database: when a running server owns the embedded
+// one, the server computes it.
 import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../content/corpus.js'
-import { publishCorpus } from '../content/publish.js'
-import { migrateDatabase } from '../../db/migrate.js'
-import { configOrExit, DEFAULT_SEEDS_DIR, openDatabase, parseCliArgs, printProblems } from './shared.js'
+import { configOrExit, executeCommand, parseCliArgs, printProblems, seedsDirOf } from './shared.js'
 
 const args = parseCliArgs({ diff: { type: 'boolean' }, seeds: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } })
-const corpus = await loadCorpus(args.seeds ?? DEFAULT_SEEDS_DIR)
+const config = configOrExit()
+const seeds = seedsDirOf(config, args.seeds)
+const corpus = await loadCorpus(seeds)
 
 if (!args.quiet) {
   process.stdout.write(`Reading grade (patient target: grade ${PATIENT_READING_GRADE_TARGET} or below for the summary and overview)\n`)
@@ -25,20 +27,5 @@ if (corpus.problems.length > 0) {
 const published = corpus.entities.filter((entity) => entity.status === 'published').length
 process.stdout.write(`content is valid: ${corpus.entities.length} files (${published} published, ${corpus.entities.length - published} draft), ${corpus.sources.length} sources\n`)
 
-if (args.diff) {
-  const config = configOrExit()
-  const database = await openDatabase(config)
-  try {
-    await migrateDatabase(database)
-    const plan = await publishCorpus(database.db, corpus, { dryRun: true })
-    process.stdout.write(`Against release ${plan.baseRelease ?? '(none)'}:\n`)
-    if (plan.changes.length === 0 && plan.drafts.length === 0) process.stdout.write('  no changes\n')
-    for (const change of plan.changes) {
-      const fields = change.changedFields.length > 0 ? `: ${change.changedFields.join(', ')}` : ''
-      process.stdout.write(`  ${change.action.padEnd(9)} ${change.type}/${change.slug} (${change.locale}) → version ${change.version}${fields}\n`)
-    }
-    for (const draft of plan.drafts) process.stdout.write(`  draft     ${draft.type}/${draft.slug} (${draft.locale}) saved as a draft, not published\n`)
-  } finally {
-    await database.close()
-  }
-}
+// Colour only for a person at a terminal; piped or redirected output stays plain text.
+if (args.diff) await executeCommand(config, 'content:diff', { seeds, color: process.stdout.isTTY === true && !process.env.NO_COLOR })

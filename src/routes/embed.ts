@@ -76,7 +76,7 @@ function embedPage ({ snapshot, resolved, locale, release, baseUrl, css }: PageP
   // Related pages stay root-relative, under PUBLIC_BASE_URL's path prefix when it has one.
   const basePath = new URL(baseUrl).pathname.replace(/\/$/, '')
   const oembed = `${baseUrl}/oembed?url=${encodeURIComponent(canonical)}&format=json`
-  const fragment = renderHtmlFragment(snapshot, resolved, {
+  const fragment = renderHtmlFragment(resolved, {
     locale,
     // Inside an iframe a followed link would replace the content; related pages are ours and stay in it.
     linkTarget: '_blank',
@@ -96,7 +96,7 @@ function embedPage ({ snapshot, resolved, locale, release, baseUrl, css }: PageP
     ...alternates,
     `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(oembed)}" title="${escapeHtml(document.title)}">`,
     `<style>${css}</style>`,
-    `<script type="application/ld+json">${jsonLdScriptContent(renderJsonLd(snapshot, resolved, { locale, baseUrl }))}</script>`,
+    `<script type="application/ld+json">${jsonLdScriptContent(renderJsonLd(resolved, { locale, baseUrl }))}</script>`,
     '</head>',
     '<body>',
     '<main>',
