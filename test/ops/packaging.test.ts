@@ -153,8 +153,10 @@ test('the built server serves the seeded content with production dependencies on
     t.fail(`the built server did not start: ${output.slice(-2000)}`)
     return
   }
-  const conditions = await (await fetch(`${origin}/v1/conditions?limit=100`)).json() as { items: Array<{ slug: string }> }
-  t.ok(conditions.items.some((item) => item.slug === 'ptsd'), 'the seeded content (seeds/ from the package root)')
+  const listed = await fetch(`${origin}/v1/conditions?limit=100`)
+  const conditions = await listed.json() as { items?: Array<{ slug: string }> }
+  t.equal(listed.status, 200, JSON.stringify(conditions).slice(0, 500))
+  t.ok((conditions.items ?? []).some((item) => item.slug === 'ptsd'), 'the seeded content (seeds/ from the package root)')
   t.equal((await fetch(`${origin}/health/ready`)).status, 200, 'migrations from db/migrations')
   const graphql = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ condition(slug: "ptsd") { title } }' }) })
   t.match(await graphql.json(), { data: { condition: { title: /PTSD|post-traumatic/i } } }, 'GraphQL from schema/graphql')
