@@ -11,7 +11,7 @@ import rateLimitPlugin from './plugins/external/rate-limit.js'
 import underPressurePlugin from './plugins/external/under-pressure.js'
 import metricsPlugin from './plugins/app/metrics.js'
 import openapiPlugin, { openapiRoutes } from './plugins/external/openapi.js'
-import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
+import { failoverBudgetStore, memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
 import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
@@ -40,9 +40,18 @@ export interface AppOptions {
   releasePollMs?: number | undefined
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** PUBLIC_BASE_URL: the origin (and path prefix) of every absolute URL the service writes. */
+    publicBaseUrl: string
+  }
+}
+
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   const { config } = options
   fastify.setErrorHandler(errorHandler)
+  // Never the Host header: behind a proxy it names the proxy's upstream, and it is whatever the client sent.
+  fastify.decorate('publicBaseUrl', config.PUBLIC_BASE_URL)
   await fastify.register(accessLogPlugin)
   await fastify.register(allowedMethodsPlugin)
   await fastify.register(securityPlugin)
@@ -50,7 +59,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(underPressurePlugin, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS })
   await fastify.register(databasePlugin, { config, database: options.database })
   await fastify.register(redisPlugin, { config })
-  await fastify.register(authPlugin)
+  await fastify.register(authPlugin, { keyCacheTtlMs: config.API_KEY_CACHE_TTL_MS })
   await fastify.register(rateLimitPlugin, { config })
   await fastify.register(freshnessPlugin)
   await fastify.register(contentPlugin, { seedsDir: options.seedsDir ?? config.SEEDS_DIR, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
@@ -59,7 +68,10 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {
     production: config.NODE_ENV === 'production',
-    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET },
+    budget: {
+      store: fastify.redis ? failoverBudgetStore(redisBudgetStore(fastify.redis, 60_000), memoryBudgetStore(60_000), fastify.sharedLimits) : memoryBudgetStore(60_000),
+      perWindow: config.GRAPHQL_COST_BUDGET
+    },
     trustedDocuments: config.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && config.GRAPHQL_TRUSTED_DOCUMENTS_PATH ? loadTrustedDocuments(config.GRAPHQL_TRUSTED_DOCUMENTS_PATH) : null
   })
   // After every hook that reads or keeps the identity body (freshness, the two answer caches).

@@ -1,11 +1,11 @@
 // Partner embedding (product spec §6): a complete page per entity for an iframe, the <ketamine-content> web
 // component, and oEmbed for CMSs that turn a pasted link into an embed. Absolute URLs (canonical link,
-// JSON-LD, oEmbed html) are built from the host the client used, so these answers bypass the response cache,
-// whose key is the path alone.
+// JSON-LD, oEmbed html) are built from PUBLIC_BASE_URL, never from the Host header a client or proxy sent.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { packagePath } from '../paths.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ENTITY_TYPES, LOCALES, LocaleSchema, SlugSchema, SLUG_PATTERN, StringEnum, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
 import { ProblemSchema } from '../../schema/api.js'
@@ -56,12 +56,7 @@ const OEMBED_HEIGHT = 900
 const HtmlPageSchema = { description: 'a complete HTML5 page', content: { 'text/html': { schema: Type.String() } } }
 const ScriptSchema = { description: 'an ES module defining <ketamine-content>', content: { 'text/javascript': { schema: Type.String() } } }
 
-const PUBLIC_DIR = new URL('../../public/', import.meta.url)
-
-/** Scheme, host and port as this client reached us (honours trustProxy when it is configured). */
-function baseUrlOf (request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`
-}
+const PUBLIC_DIR = packagePath('public')
 
 interface PageParts {
   snapshot: ReleaseSnapshot
@@ -78,12 +73,14 @@ function embedPage ({ snapshot, resolved, locale, release, baseUrl, css }: PageP
   const canonical = `${baseUrl}${pagePath(document.type, document.slug, document.locale)}`
   const alternates = snapshot.locales(document.type, document.slug)
     .map((language) => `<link rel="alternate" hreflang="${language}" href="${escapeHtml(`${baseUrl}${pagePath(document.type, document.slug, language)}`)}">`)
+  // Related pages stay root-relative, under PUBLIC_BASE_URL's path prefix when it has one.
+  const basePath = new URL(baseUrl).pathname.replace(/\/$/, '')
   const oembed = `${baseUrl}/oembed?url=${encodeURIComponent(canonical)}&format=json`
   const fragment = renderHtmlFragment(resolved, {
     locale,
     // Inside an iframe a followed link would replace the content; related pages are ours and stay in it.
     linkTarget: '_blank',
-    relatedHref: (link) => `${pagePath(link.type, link.slug, locale)}${release === undefined ? '' : `&release=${release}`}`
+    relatedHref: (link) => `${basePath}${pagePath(link.type, link.slug, locale)}${release === undefined ? '' : `&release=${release}`}`
   })
   return [
     '<!doctype html>',
@@ -120,8 +117,11 @@ function parseEmbedTarget (url: string, baseUrl: string): EmbedTarget | null {
   } catch {
     return null
   }
-  if (parsed.origin !== new URL(baseUrl).origin) return null
-  const match = new RegExp(`^/(?:embed|v1)/(${PLURALS.join('|')})/(${SLUG_PATTERN.slice(1, -1)})/?$`).exec(parsed.pathname)
+  const base = new URL(baseUrl)
+  // PUBLIC_BASE_URL may carry a path prefix (a proxy mounting the API under /kca): our URLs start with it.
+  const prefix = base.pathname === '/' ? '' : base.pathname
+  if (parsed.origin !== base.origin || !parsed.pathname.startsWith(`${prefix}/`)) return null
+  const match = new RegExp(`^/(?:embed|v1)/(${PLURALS.join('|')})/(${SLUG_PATTERN.slice(1, -1)})/?$`).exec(parsed.pathname.slice(prefix.length))
   const type = TYPE_OF_PLURAL.get(match?.[1] ?? '')
   const slug = match?.[2]
   if (!type || !slug) return null
@@ -134,7 +134,7 @@ function parseEmbedTarget (url: string, baseUrl: string): EmbedTarget | null {
 
 const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Read once: both files ship with the code and change only with a deploy.
-  const [css, script] = await Promise.all([readFile(new URL('embed.css', PUBLIC_DIR), 'utf8'), readFile(new URL('embed.js', PUBLIC_DIR), 'utf8')])
+  const [css, script] = await Promise.all([readFile(join(PUBLIC_DIR, 'embed.css'), 'utf8'), readFile(join(PUBLIC_DIR, 'embed.js'), 'utf8')])
   const styleHash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`
   // Nothing on the page runs or loads: the inline stylesheet is allowed by its hash, the JSON-LD block is data,
   // and the only image is the page's empty data: icon (the fragment turns Markdown images into links).
@@ -171,7 +171,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .header('content-language', resolved.entity.document.locale)
       .header('vary', 'accept-language')
       .header('content-security-policy', pagePolicy)
-      .send(embedPage({ snapshot, resolved, locale, release, baseUrl: baseUrlOf(request), css }))
+      .send(embedPage({ snapshot, resolved, locale, release, baseUrl: app.publicBaseUrl, css }))
   })
 
   app.get('/embed.js', {
@@ -207,7 +207,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { url, format, maxwidth, maxheight } = request.query
     if (format === 'xml') return sendProblem(reply, 'KCA_ERR_FORMAT_NOT_IMPLEMENTED', 'format: only json is implemented')
-    const baseUrl = baseUrlOf(request)
+    const baseUrl = app.publicBaseUrl
     const target = parseEmbedTarget(url, baseUrl)
     if (!target) throw new NotFoundError(`url: ${url} is not an entity URL of this API`)
     const locale = target.locale ?? 'en'

@@ -5,7 +5,8 @@ import { SMALL_CORPUS, seedsDir } from '../factories.js'
 import { publishSeedsDir } from '../publish-helper.js'
 import { build } from '../helper.js'
 
-const ORIGIN = 'http://localhost:80'
+// Deliberately not the address tests reach the app at: every absolute URL comes from PUBLIC_BASE_URL.
+const ORIGIN = 'https://content.example.org/kca'
 
 test('embed routes', async (t) => {
   const database = await testDatabase(t)
@@ -13,7 +14,7 @@ test('embed routes', async (t) => {
   await publishSeedsDir(database, seeds, 'first release')
   await seeds.remove('risk', 'soon-withdrawn')
   await publishSeedsDir(database, seeds, 'withdraw soon-withdrawn')
-  const app = await build(t, { database })
+  const app = await build(t, { database, config: { PUBLIC_BASE_URL: ORIGIN } })
   const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers })
 
   t.test('the embed page is a complete, self-contained HTML5 page', async (t) => {
@@ -71,7 +72,7 @@ test('embed routes', async (t) => {
     const pinned = await get('/embed/risks/high-risk?release=1')
     t.equal(pinned.statusCode, 200)
     t.equal(pinned.headers['cache-control'], 'public, max-age=31536000, immutable')
-    t.match(pinned.body, '<a href="/embed/conditions/alpha-disorder?locale=en&amp;release=1">', 'related pages stay in the pinned release')
+    t.match(pinned.body, '<a href="/kca/embed/conditions/alpha-disorder?locale=en&amp;release=1">', 'related pages stay in the pinned release, under the path prefix of the base URL')
   })
 
   t.test('client mistakes and missing entities answer problem+json', async (t) => {

@@ -122,7 +122,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     if (!reply.hasHeader('vary')) reply.header('vary', 'accept-language')
     const sendDocument = (resolved: ResolvedEntity) => format === 'html'
       ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale }))
-      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale, baseUrl: `${request.protocol}://${request.host}` }))
+      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale, baseUrl: app.publicBaseUrl }))
     if (preview === true) {
       requireScope(request, 'preview')
       if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
@@ -286,7 +286,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     reply.header('vary', 'accept-language, accept')
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
     if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale: requestedLocale }))
-    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: `${request.protocol}://${request.host}` }))
+    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: app.publicBaseUrl }))
     return sendEntityJson(reply, type, { ...renderEntity(null, resolved, { fields: null, include: [], locale: requestedLocale }), meta: entityMetaOf(requestedLocale, resolved.fallback) })
   })
 
