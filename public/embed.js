@@ -114,7 +114,7 @@ a:focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
 .kca-cite { text-decoration: none; }
 .kca-footer { margin-top: calc(var(--kca-spacing, 1rem) * 1.5); padding-top: .5em; border-top: 1px solid var(--_border); }
 .kca-status { color: var(--_muted); }
-.kca-problem, .kca-error { border-left: 4px solid var(--_warning); padding: .2em var(--kca-spacing, 1rem); }
+.kca-problem { border-left: 4px solid var(--_warning); padding: .2em var(--kca-spacing, 1rem); }
 `
 
 function element (tag, className, text) {

@@ -111,12 +111,16 @@ test('HTML fragment', async (t) => {
 
   t.test('attribution, licence, disclaimer and version in the footer, localized', async (t) => {
     const english = render('condition', 'alpha-disorder')
-    t.match(english, /<p class="kca-attribution">Ketamine therapy content © ketamine-content-api contributors, CC BY 4.0\. Licence: <a class="kca-license" href="https:\/\/creativecommons.org\/licenses\/by\/4.0\/" rel="license noopener nofollow">CC BY 4.0<\/a><\/p>/)
+    t.match(english, /<p class="kca-attribution">Ketamine therapy content © ketamine-content-api contributors\. Licence: <a class="kca-license" href="https:\/\/creativecommons.org\/licenses\/by\/4.0\/" rel="license noopener nofollow">CC BY 4.0<\/a><\/p>/)
     t.match(english, /<p class="kca-disclaimer">This information is for education only and is not medical advice\./)
     t.match(english, /<p class="kca-version">Version 1, published \w+ \d{1,2}, \d{4}<\/p>/)
     const spanish = render('condition', 'alpha-disorder', 'es')
     t.match(spanish, '<article class="kca-entity kca-entity--condition" lang="es"')
-    t.match(spanish, 'Licencia: <a class="kca-license"')
+    t.match(spanish, '<p class="kca-attribution">Contenido sobre terapia con ketamina © colaboradores de ketamine-content-api. Licencia: <a class="kca-license"')
+    for (const html of [english, spanish]) {
+      const footer = /<p class="kca-attribution">[\s\S]*?<\/p>/.exec(html)?.[0] ?? ''
+      t.equal(footer.split('CC BY 4.0').length - 1, 1, 'the licence is named once, as its link')
+    }
     t.match(spanish, '<p class="kca-disclaimer">Esta información es solo educativa')
     t.match(spanish, '<dt>Situación de la ketamina para este trastorno</dt><dd>aprobada</dd>')
   })
