@@ -184,7 +184,7 @@ export interface paths {
         };
         /**
          * Embed page of an entity
-         * @description A complete, accessible HTML page for an <iframe>: content, citations, review status, attribution and the same schema.org JSON-LD as `?format=jsonld`. No scripts and no third-party requests; its Content-Security-Policy allows only its own inline stylesheet, and any site may frame it. `locale` (else Accept-Language) chooses the language; `release` pins the content.
+         * @description A complete, accessible HTML page for an <iframe>: content, citations, review status, crisis lines, attribution and the same schema.org JSON-LD as `?format=jsonld`. Every outcome is a framable page in the reader's language: a withdrawn entity answers 410 with its tombstone (when, why, link to its history), an unknown one 404, a malformed link 400. `type` is plural or singular. `locale` (else Accept-Language) chooses the language; `release` pins the content; `theme` is light (default), dark or auto. Its only script reports the content's height to the framing page with postMessage (`{ type: "kca:resize", version: 1, height, href }`); its Content-Security-Policy allows only its own inline stylesheet and that script, and any site may frame it.
          */
         get: {
             parameters: {
@@ -196,11 +196,13 @@ export interface paths {
                     locale?: "en" | "es";
                     /** @description show the entity as of this release (pinned) */
                     release?: number;
+                    /** @description colour scheme: light (default), dark, or auto to follow the reader's system */
+                    theme?: "light" | "dark" | "auto";
                 };
                 header?: never;
                 path: {
-                    /** @description kind of entity */
-                    type: "topics" | "conditions" | "risks" | "mechanisms";
+                    /** @description kind of entity, plural or singular (`conditions` or `condition`) */
+                    type: "topics" | "conditions" | "risks" | "mechanisms" | "topic" | "condition" | "risk" | "mechanism";
                     /**
                      * @description kebab-case identifier, unique per type
                      * @example ptsd
@@ -218,6 +220,181 @@ export interface paths {
                     };
                     content: {
                         "text/html": string;
+                    };
+                };
+                /** @description a complete HTML5 page */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description a complete HTML5 page */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description a complete HTML5 page */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description URI reference naming the problem */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            requestId: string;
+                            instance?: string;
+                            /** @description one entry per invalid parameter */
+                            errors?: {
+                                parameter: string;
+                                message: string;
+                            }[];
+                            /** @description on 410 Gone: when and why the entity was withdrawn */
+                            tombstone?: {
+                                /** @enum {string} */
+                                type: "topic" | "condition" | "risk" | "mechanism";
+                                /**
+                                 * @description kebab-case identifier, unique per type
+                                 * @example ptsd
+                                 */
+                                slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** Format: date-time */
+                                withdrawnAt: string;
+                                /** @description the release that withdrew it */
+                                release: number;
+                                /** @description the withdrawal's version number; earlier versions stay readable */
+                                version: number;
+                                changeNote: string;
+                                /** @description URL of its version history */
+                                versions: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/embed.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The <ketamine-content> web component
+         * @description A dependency-free ES module: `<script type="module" src="…/embed.js"></script>` then `<ketamine-content type="condition" slug="ptsd"></ketamine-content>`. It reads the entity from this API (the origin it was loaded from) with one request per distinct entity on the page, and renders it into shadow DOM with text nodes only: no eval, no inline handlers, no innerHTML. Language: the `locale` attribute, else the page's `lang`, else Accept-Language. It also fits every iframe of an embed page on the page to its content's height.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description an ES module defining <ketamine-content> */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/javascript": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oembed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * oEmbed for an entity URL
+         * @description oEmbed 1.0 (`rich`) for an `/embed/{type}/{slug}` or `/v1/{type}/{slug}` URL of this API (type plural or singular; `locale`, `release` and `theme` of the URL are kept). `html` is an <iframe> of the embed page (no inline style: it works under a strict CSP) and the /embed.js module, which keeps the frame within its container and fits its height to the content. `width` is at most 640 and `maxwidth`; `height` estimates the content's height at that width, at most `maxheight` (the frame then never grows past it). A URL that is not ours, or names no published entity, answers 404; a withdrawn entity 410; `format=xml` answers 501.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description an /embed/{type}/{slug} or /v1/{type}/{slug} URL of this API */
+                    url: string;
+                    /** @description only json is implemented; xml answers 501 as oEmbed 1.0 asks */
+                    format?: "json" | "xml";
+                    maxwidth?: number;
+                    maxheight?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description oEmbed 1.0 rich response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            type: "rich";
+                            /** @enum {string} */
+                            version: "1.0";
+                            title: string;
+                            provider_name: string;
+                            provider_url: string;
+                            /** @description an <iframe> of the embed page and the /embed.js module that fits its height to the content */
+                            html: string;
+                            width: number;
+                            /** @description an estimate of the content's height at `width`; /embed.js then sets the exact one */
+                            height: number;
+                            /** @description seconds a consumer may keep this answer */
+                            cache_age: number;
+                        };
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -318,249 +495,6 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/embed.js": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The <ketamine-content> web component
-         * @description A dependency-free ES module: `<script type="module" src="…/embed.js"></script>` then `<ketamine-content type="condition" slug="ptsd" locale="es"></ketamine-content>`. It reads the entity from this API (the origin it was loaded from) and renders it into shadow DOM with text nodes only: no eval, no inline handlers, no innerHTML.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description an ES module defining <ketamine-content> */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/javascript": string;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/oembed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * oEmbed for an entity URL
-         * @description oEmbed 1.0 (`rich`) for an `/embed/{type}/{slug}` or `/v1/{type}/{slug}` URL of this API, with an <iframe> of the embed page in `html`. A URL that is not ours, or names no published entity, answers 404; `format=xml` answers 501.
-         */
-        get: {
-            parameters: {
-                query: {
-                    /** @description an /embed/{type}/{slug} or /v1/{type}/{slug} URL of this API */
-                    url: string;
-                    /** @description only json is implemented; xml answers 501 as oEmbed 1.0 asks */
-                    format?: "json" | "xml";
-                    maxwidth?: number;
-                    maxheight?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description oEmbed 1.0 rich response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            type: "rich";
-                            /** @enum {string} */
-                            version: "1.0";
-                            title: string;
-                            provider_name: string;
-                            provider_url: string;
-                            /** @description an <iframe> of the embed page */
-                            html: string;
-                            width: number;
-                            height: number;
-                            /** @description seconds a consumer may keep this answer */
-                            cache_age: number;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description URI reference naming the problem */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            requestId: string;
-                            instance?: string;
-                            /** @description one entry per invalid parameter */
-                            errors?: {
-                                parameter: string;
-                                message: string;
-                            }[];
-                            /** @description on 410 Gone: when and why the entity was withdrawn */
-                            tombstone?: {
-                                /** @enum {string} */
-                                type: "topic" | "condition" | "risk" | "mechanism";
-                                /**
-                                 * @description kebab-case identifier, unique per type
-                                 * @example ptsd
-                                 */
-                                slug: string;
-                                /**
-                                 * @description content language; a missing translation falls back to en
-                                 * @example es
-                                 * @enum {string}
-                                 */
-                                locale: "en" | "es";
-                                /** Format: date-time */
-                                withdrawnAt: string;
-                                /** @description the release that withdrew it */
-                                release: number;
-                                /** @description the withdrawal's version number; earlier versions stay readable */
-                                version: number;
-                                changeNote: string;
-                                /** @description URL of its version history */
-                                versions: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
                     headers: {
                         [name: string]: unknown;
                     };
