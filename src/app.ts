@@ -17,6 +17,8 @@ import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
 import cdnPurgePlugin from './plugins/app/cdn-purge.js'
+import compressionPlugin from './plugins/app/compression.js'
+import accessLogPlugin from './plugins/app/access-log.js'
 import entityRoutes from './routes/v1/entities.js'
 import releaseRoutes from './routes/v1/releases.js'
 import searchRoutes from './routes/v1/search.js'
@@ -39,6 +41,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   const { config } = options
   fastify.setErrorHandler(errorHandler)
+  await fastify.register(accessLogPlugin)
   await fastify.register(securityPlugin)
   await fastify.register(openapiPlugin)
   await fastify.register(underPressurePlugin, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS })
@@ -54,6 +57,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     production: config.NODE_ENV === 'production',
     budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET }
   })
+  // After every hook that reads or keeps the identity body (freshness, the two answer caches).
+  await fastify.register(compressionPlugin)
   await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
 
   // A request still unanswered after the deadline gets a 503 rather than hanging the client.

@@ -20,6 +20,8 @@ export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | '
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID()
     },
+    // One access line per request comes from plugins/app/access-log.ts instead of Fastify's two.
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     // Slow-loris clients are cut off: the whole request must arrive within 10 s.
     connectionTimeout: 10_000,

@@ -27,8 +27,8 @@ test('content:check reports each problem with file, field and reason, and exits 
   await seeds.write({ type: 'risk', slug: 'low-risk', front: { severity: 'extreme', frequency: 'sometimes' } })
   const invalid = await run('content-check', ['--seeds', seeds.path])
   t.equal(invalid.code, 1)
-  t.match(invalid.stderr, /risk\/low-risk\.en\.md severity: must be one of: low, moderate, high/)
-  t.match(invalid.stderr, /risk\/low-risk\.en\.md frequency: must be one of/)
+  t.match(invalid.stderr, /risk\/low-risk\.en\.md:9:11: severity: must be one of: low, moderate, high \(found "extreme"\)/)
+  t.match(invalid.stderr, /risk\/low-risk\.en\.md:10:12: frequency: must be one of: common, uncommon, rare, unknown \(found "sometimes"\)/)
   t.match(invalid.stderr, /2 problem\(s\) found; nothing was changed/)
 })
 
@@ -44,6 +44,7 @@ test('content:publish then content:check --diff on a database of its own', { ski
   const diff = await run('content-check', ['--seeds', seeds.path, '--diff', '--quiet'], env)
   t.equal(diff.code, 0, diff.stderr)
   t.match(diff.stdout, /updated\s+risk\/low-risk \(en\) → version 2: readingGrade, summary/)
+  t.match(diff.stdout, /\n {4}summary: \[-A short summary of low-risk-\]\{\+Changed for the diff\+\}\.\n/, 'the edited summary as a word diff, plain text when piped')
   const verify = await run('content-verify', [], env)
   t.match(verify.stdout, /7 versions checked, 0 problem\(s\)/)
   const key = await run('keys', ['create', '--name', 'CLI partner', '--scopes', 'read,preview'], env)

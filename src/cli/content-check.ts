@@ -1,7 +1,8 @@
 // npm run content:check [-- --diff] — validate every content file and report reading grades; with --diff,
-// also say what a publish would change against the database's current release. Never writes anything.
+// also say what a publish would change against the database's current release, with a word diff of every
+// changed field. Never writes anything.
 import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../content/corpus.js'
-import { publishCorpus } from '../content/publish.js'
+import { describePendingChanges } from '../content/pending-diff.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { configOrExit, DEFAULT_SEEDS_DIR, openDatabase, parseCliArgs, printProblems } from './shared.js'
 
@@ -30,14 +31,8 @@ if (args.diff) {
   const database = await openDatabase(config)
   try {
     await migrateDatabase(database)
-    const plan = await publishCorpus(database.db, corpus, { dryRun: true })
-    process.stdout.write(`Against release ${plan.baseRelease ?? '(none)'}:\n`)
-    if (plan.changes.length === 0 && plan.drafts.length === 0) process.stdout.write('  no changes\n')
-    for (const change of plan.changes) {
-      const fields = change.changedFields.length > 0 ? `: ${change.changedFields.join(', ')}` : ''
-      process.stdout.write(`  ${change.action.padEnd(9)} ${change.type}/${change.slug} (${change.locale}) → version ${change.version}${fields}\n`)
-    }
-    for (const draft of plan.drafts) process.stdout.write(`  draft     ${draft.type}/${draft.slug} (${draft.locale}) saved as a draft, not published\n`)
+    // Colour only for a person at a terminal; piped or redirected output stays plain text.
+    process.stdout.write(await describePendingChanges(database.db, corpus, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }))
   } finally {
     await database.close()
   }

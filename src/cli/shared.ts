@@ -4,6 +4,7 @@ import { createDatabase, type DatabaseHandle } from '../../db/client.js'
 import { ConfigError, loadConfig, type Config } from '../config.js'
 import { DEFAULT_SEEDS_DIR } from '../plugins/app/content.js'
 import type { ContentProblem } from '../content/corpus.js'
+import { formatProblems } from '../content/problems.js'
 
 export { DEFAULT_SEEDS_DIR }
 
@@ -28,8 +29,5 @@ export function parseCliArgs<T extends Record<string, { type: 'string' | 'boolea
 }
 
 export function printProblems (problems: ContentProblem[]): void {
-  for (const problem of problems) {
-    process.stderr.write(`${problem.file}${problem.path ? ` ${problem.path}` : ''}: ${problem.message}\n`)
-  }
-  process.stderr.write(`${problems.length} problem(s) found; nothing was changed.\n`)
+  process.stderr.write(formatProblems(problems))
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { identityEtag } from './compression.js'
 
 export type CachePolicy = 'current' | 'immutable' | 'feed' | 'private'
 
@@ -35,10 +36,14 @@ export function strongEtag (payload: string | Buffer): string {
   return `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`
 }
 
-/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored. */
+/**
+ * If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored, and so is the encoding
+ * suffix: a client holding the gzip bytes of a representation holds that representation.
+ */
 export function etagMatches (header: string, etag: string): boolean {
   if (header.trim() === '*') return true
-  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag)
+  const wanted = identityEtag(etag)
+  return header.split(',').some((candidate) => identityEtag(candidate.trim().replace(/^W\//, '')) === wanted)
 }
 
 function notModifiedSince (request: FastifyRequest, lastModified: string | undefined): boolean {
@@ -59,6 +64,7 @@ export default fp(async (app) => {
       reply.code(304)
       reply.removeHeader('content-type')
       reply.removeHeader('content-length')
+      reply.removeHeader('content-encoding')
       return ''
     }
     return payload

@@ -43,12 +43,21 @@ export default fp<{ poolSize: number }>(async (app, options) => {
     collect () { this.set({ driver: app.database.driver }, app.database.driver === 'pglite' ? 1 : options.poolSize) }
   }))
 
+  // One pair of bound children per (method, route, status): recording a request allocates nothing and
+  // does not hash labels again.
+  const series = new Map<string, { count: { inc: () => void }, time: { observe: (seconds: number) => void } }>()
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: one series per route, whatever the slugs.
     const route = request.routeOptions.url ?? 'unmatched'
-    const labels = { method: request.method, route, status: String(reply.statusCode) }
-    requests.inc(labels)
-    duration.observe(labels, reply.elapsedTime / 1000)
+    const key = `${request.method} ${route} ${reply.statusCode}`
+    let bound = series.get(key)
+    if (!bound) {
+      const labels = { method: request.method, route, status: String(reply.statusCode) }
+      bound = { count: requests.labels(labels), time: duration.labels(labels) }
+      series.set(key, bound)
+    }
+    bound.count.inc()
+    bound.time.observe(reply.elapsedTime / 1000)
   })
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { rateLimit: false } }, async (_request, reply) => {

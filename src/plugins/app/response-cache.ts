@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { negotiateFormat, type Format } from '../../delivery/format.js'
+import { addVary, compress, compressible, markEncoded, requestedEncoding, type Encoding } from './compression.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,7 +19,14 @@ declare module 'fastify' {
 
 const KEPT_HEADERS = ['content-type', 'content-language', 'cache-control', 'surrogate-key', 'cache-tag', 'last-modified', 'vary', 'etag']
 
-interface CachedResponse { payload: string, headers: Record<string, string> }
+interface CachedResponse {
+  payload: string
+  headers: Record<string, string>
+  /** The same bytes compressed, made the first time a client asks for that encoding. */
+  encoded?: Partial<Record<Encoding, Buffer>>
+  /** What this entry holds in memory, every encoding included. */
+  bytes: number
+}
 
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>()
@@ -35,16 +43,32 @@ export class ResponseCache {
     return entry
   }
 
-  set (key: string, entry: CachedResponse): void {
+  set (key: string, entry: Omit<CachedResponse, 'bytes'>): void {
     if (this.entries.has(key)) return
-    this.entries.set(key, entry)
-    this.bytes += entry.payload.length
+    const kept = { ...entry, bytes: entry.payload.length }
+    this.entries.set(key, kept)
+    this.bytes += kept.bytes
     // Oldest first: Map iterates in insertion order.
     for (const [oldest, value] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
       this.entries.delete(oldest)
-      this.bytes -= value.payload.length
+      this.bytes -= value.bytes
     }
+  }
+
+  /** The entry's body in `encoding`, compressed once and kept with it (its bytes count against the limit). */
+  encodedBody (key: string, entry: CachedResponse, encoding: Encoding): Buffer {
+    entry.encoded ??= {}
+    let body = entry.encoded[encoding]
+    if (!body) {
+      body = compress(entry.payload, encoding, 'once')
+      entry.encoded[encoding] = body
+      if (this.entries.get(key) === entry) {
+        entry.bytes += body.length
+        this.bytes += body.length
+      }
+    }
+    return body
   }
 
   clear (): void {
@@ -80,7 +104,16 @@ export function serveFromCache (app: FastifyInstance, options: AnswerCacheOption
       return
     }
     reply.headers(hit.headers)
-    return reply.send(hit.payload)
+    if (!compressible(reply, hit.payload.length)) return reply.send(hit.payload)
+    const encoding = requestedEncoding(request)
+    if (encoding === null) {
+      addVary(reply, 'accept-encoding')
+      return reply.send(hit.payload)
+    }
+    const body = options.cache.encodedBody(key, hit, encoding)
+    markEncoded(reply, encoding)
+    reply.header('content-length', body.length)
+    return reply.send(body)
   })
   app.addHook('onSend', async (request, reply, payload) => {
     const key = pending.get(request)
