@@ -26,9 +26,10 @@ const CORPUS: SeedEntity[] = [
   {
     type: 'risk',
     slug: 'hostile-risk',
-    front: { title: 'Risky <em>title</em> & "quotes"', severity: 'high', category: 'contraindication' },
+    // The content check now refuses tags in titles; a stray `<` still has to come out escaped.
+    front: { title: 'Risky <b & "quotes" \'single\'', severity: 'high', category: 'contraindication' },
     sections: [
-      { heading: 'Overview <b>bold</b>', id: 'overview', aspect: 'overview', cites: ['review-two'], body: HOSTILE_BODY },
+      { heading: 'Overview <b bold', id: 'overview', aspect: 'overview', cites: ['review-two'], body: HOSTILE_BODY },
       { heading: 'Evidence', id: 'evidence', aspect: 'evidence', cites: ['trial-one', 'review-two'], body: 'Plain words.' }
     ]
   },
@@ -78,8 +79,8 @@ test('HTML fragment', async (t) => {
     t.match(html, '<a href="https://tracker.example/pixel.png" rel="noopener nofollow">tracking pixel</a>', 'an image becomes a link: nothing is fetched')
     t.match(html, '<a href="https://example.org/trial" rel="noopener nofollow">a trial</a>', 'a safe link stays, marked noopener nofollow')
     t.match(html, '<h3>A heading inside a body</h3>', 'body headings sit under the section heading')
-    t.match(html, '<h1 class="kca-title" id="kca-risk-hostile-risk-title">Risky &lt;em&gt;title&lt;/em&gt; &amp; &quot;quotes&quot;</h1>')
-    t.match(html, '<h2 class="kca-section-heading" id="kca-risk-hostile-risk-overview">Overview &lt;b&gt;bold&lt;/b&gt;</h2>')
+    t.match(html, '<h1 class="kca-title" id="kca-risk-hostile-risk-title">Risky &lt;b &amp; &quot;quotes&quot; &#39;single&#39;</h1>')
+    t.match(html, '<h2 class="kca-section-heading" id="kca-risk-hostile-risk-overview">Overview &lt;b bold</h2>')
   })
 
   t.test('renderMarkdown alone applies the same rules', async (t) => {
