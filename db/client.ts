@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as tables from './tables/index.js'
+import { acquireDataDirLock, type DataDirLock, type OwnerRole } from './owner-lock.js'
 
 export type Tables = typeof tables
 export type Db = PgDatabase<PgQueryResultHKT, Tables>
@@ -21,18 +22,27 @@ export interface DatabaseOptions {
   poolSize?: number
   /** statement_timeout; also bounds how long a call may wait for a connection. */
   statementTimeoutMs?: number
+  /** Who opens a PGlite directory: recorded in its lock file (default: a command named after this process). */
+  owner?: { role: OwnerRole, label: string, waitForCommandMs?: number }
 }
 
 export const DEFAULT_POOL_SIZE = 10
+/** application_name of the connection that LISTENs for new releases (operators and tests can find it). */
+export const LISTEN_APPLICATION_NAME = 'ketamine-content-api:listen'
 
 export interface DatabaseHandle {
   db: Db
   driver: 'pglite' | 'postgres'
   /** Runs `fn` on one dedicated session (advisory session locks need the same connection throughout). */
   withConnection: <T>(fn: (query: (text: string) => Promise<unknown[]>) => Promise<T>) => Promise<T>
-  /** LISTEN on a channel; resolves to a function that stops listening. */
-  listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>
+  /**
+   * LISTEN on a channel; resolves to a function that stops listening. `onListen` runs each time the LISTEN is
+   * in place, after a reconnect too: notifications sent while it was down are lost, so the caller re-checks.
+   */
+  listen: (channel: string, onNotify: (payload: string) => void, onListen?: () => void) => Promise<() => Promise<void>>
   close: () => Promise<void>
+  /** The exclusive lock on a PGlite data directory (absent for memory:// and PostgreSQL). */
+  lock?: DataDirLock
 }
 
 export async function createDatabase (options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -72,9 +82,54 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
           await single.end({ timeout: 5 })
         }
       },
-      async listen (channel, onNotify) {
-        const { unlisten } = await client.listen(channel, onNotify)
-        return unlisten
+      // A connection of its own rather than client.listen(): postgres.js re-LISTENs once after a drop and, if
+      // that attempt fails (the server is still down), drops the listener for good without a word. Here the
+      // LISTEN is retried until it is back, and every time it is in place `onListen` lets the caller re-check.
+      async listen (channel, onNotify, onListen) {
+        let stopped = false
+        let retrying = false
+        const listener = postgres(databaseUrl, {
+          ...settings,
+          max: 1,
+          // Never closed for being idle or old: only a real drop ends it (and is followed by a re-LISTEN).
+          idle_timeout: null,
+          max_lifetime: null,
+          fetch_types: false,
+          connection: { ...settings.connection, application_name: LISTEN_APPLICATION_NAME, statement_timeout: 0 },
+          onclose: () => { if (!stopped) relisten().catch(() => {}) },
+          onnotify: (name: string, payload: string) => { if (name === channel) onNotify(payload) }
+        } as unknown as typeof settings)
+        const statement = `listen "${channel.replace(/"/g, '""')}"`
+        const relisten = async () => {
+          if (retrying) return
+          retrying = true
+          try {
+            for (let attempt = 0; ; attempt++) {
+              if (stopped) return
+              try {
+                await listener.unsafe(statement)
+                if (!stopped) onListen?.()
+                return
+              } catch {
+                await new Promise((resolve) => setTimeout(resolve, Math.min(500, 50 * 2 ** attempt)))
+              }
+            }
+          } finally {
+            retrying = false
+          }
+        }
+        try {
+          await listener.unsafe(statement)
+        } catch (error) {
+          stopped = true
+          await listener.end({ timeout: 0 })
+          throw error
+        }
+        onListen?.()
+        return async () => {
+          stopped = true
+          await listener.end({ timeout: 5 })
+        }
       },
       close: () => client.end({ timeout: 5 })
     }
@@ -83,20 +138,42 @@ export async function createDatabase (options: DatabaseOptions): Promise<Databas
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   const dataDir = options.pgliteDir ?? 'memory://'
+  let lock: DataDirLock | undefined
   if (!dataDir.startsWith('memory://')) {
     // PGlite creates its data directory without `recursive`: a fresh clone has no ./data yet.
     await mkdir(dirname(resolve(dataDir)), { recursive: true })
+    // Taken before PGlite touches the directory: a second process must not even read it while another writes.
+    lock = await acquireDataDirLock(dataDir, options.owner ?? { role: 'command', label: process.argv.slice(1).join(' ') })
   }
-  const client = new PGlite(dataDir, options.pgliteImage ? { loadDataDir: options.pgliteImage } : {})
-  await client.waitReady
-  const db = drizzle({ client, schema: tables, casing: 'snake_case', logger }) as unknown as Db
+  let client
+  try {
+    client = new PGlite(dataDir, options.pgliteImage ? { loadDataDir: options.pgliteImage } : {})
+    await client.waitReady
+  } catch (error) {
+    await lock?.release()
+    throw error
+  }
+  const pglite = client
+  const db = drizzle({ client: pglite, schema: tables, casing: 'snake_case', logger }) as unknown as Db
   return {
     db,
     driver: 'pglite',
     // PGlite is a single connection: every call already runs on "the same connection".
-    withConnection: (fn) => fn(async (text) => (await client.query(text)).rows),
-    listen: (channel, onNotify) => client.listen(channel, onNotify),
-    close: () => client.close()
+    withConnection: (fn) => fn(async (text) => (await pglite.query(text)).rows),
+    async listen (channel, onNotify, onListen) {
+      // One in-process connection: it never drops, so the LISTEN is in place once, from here on.
+      const unlisten = await pglite.listen(channel, onNotify)
+      onListen?.()
+      return unlisten
+    },
+    async close () {
+      try {
+        await pglite.close()
+      } finally {
+        await lock?.release()
+      }
+    },
+    ...(lock ? { lock } : {})
   }
 }
 

@@ -4,7 +4,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type EntityType } from './common.js'
 import { CommonDocumentProperties, ReviewerSchema, TypeFieldSchemas } from './entity.js'
 
-export const REVIEW_STATUSES = ['unreviewed', 'current', 'due', 'overdue'] as const
+export const REVIEW_STATUSES = ['unreviewed', 'reviewed'] as const
 
 export const ProblemSchema = Type.Object({
   type: Type.String({ description: 'URI reference naming the problem' }),
@@ -31,26 +31,38 @@ export type Problem = Static<typeof ProblemSchema>
 export const LinkOutSchema = Type.Object({
   type: EntityTypeSchema,
   slug: SlugSchema,
-  title: Type.String(),
+  locale: LocaleSchema,
+  title: Type.String({ description: 'the linked entity\'s title in this entity\'s locale, or in English (locale says which) when it has no translation' }),
   url: Type.String({ description: 'path of the linked entity in this API' })
 })
 
 export const ReviewOutSchema = Type.Object({
-  reviewStatus: StringEnum(REVIEW_STATUSES, { description: 'unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue' }),
+  reviewStatus: StringEnum(REVIEW_STATUSES, { description: 'unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date' }),
   reviewedBy: Type.Optional(Type.Array(ReviewerSchema)),
   lastReviewed: Type.Optional(IsoDateSchema),
-  nextReviewDue: Type.Optional(IsoDateSchema)
+  nextReviewDue: Type.Optional(Type.String({ ...IsoDateSchema, description: 'as the file gives it, else a year after lastReviewed' }))
 })
 
-export const MetaSchema = Type.Object({
-  release: Type.Integer({ description: 'the release this answer was read from' }),
+const metaProperties = {
   requestedLocale: LocaleSchema,
   localeFallback: Type.Boolean({ description: 'true when some content was not available in the requested locale and is in English' }),
   attribution: Type.String({ description: 'text a partner must show next to the content' }),
   license: Type.String(),
   licenseUrl: Type.String(),
   disclaimer: Type.String({ description: 'medical disclaimer, in the requested locale' })
+}
+
+/** `meta` of a list or search answer. */
+export const MetaSchema = Type.Object({
+  release: Type.Integer({ description: 'the release this answer was read from' }),
+  ...metaProperties
 })
+
+/**
+ * `meta` of one entity: depends only on the requested locale and the fallback, so a version's body is the same
+ * in every release that holds it. The release read is sent as the `KCA-Release` header.
+ */
+export const EntityMetaSchema = Type.Object(metaProperties)
 
 /** A linked entity as it appears under `include=`: enough to render a list item. */
 export const EntityCardSchema = Type.Object({
@@ -101,9 +113,18 @@ export function entitySchema (type: EntityType) {
   }, { description: `a ${type} in one locale` })
 }
 
-export function entityResponseSchema (type: EntityType) {
+const entityResponseSchemas = new Map<EntityType, ReturnType<typeof buildEntityResponseSchema>>()
+
+function buildEntityResponseSchema (type: EntityType) {
   const entity = entitySchema(type)
-  return Type.Object({ ...entity.properties, meta: MetaSchema }, { description: `a ${type} in one locale, with the attribution to show` })
+  return Type.Object({ ...entity.properties, meta: EntityMetaSchema }, { description: `a ${type} in one locale, with the attribution to show` })
+}
+
+/** One object per type, so every route that serializes an entity compiles (and caches) the same serializer. */
+export function entityResponseSchema (type: EntityType) {
+  let schema = entityResponseSchemas.get(type)
+  if (!schema) entityResponseSchemas.set(type, schema = buildEntityResponseSchema(type))
+  return schema
 }
 
 export function listResponseSchema (type: EntityType) {
@@ -123,10 +144,17 @@ export const VersionSummarySchema = Type.Object({
   release: Type.Integer()
 })
 
+/** Version history and diffs resolve the locale like reads: `locale`, else Accept-Language, else English. */
+const versionLocaleProperties = {
+  locale: Type.Unsafe<'en' | 'es'>({ ...LocaleSchema, description: 'the locale whose versions these are (version numbers count per locale)' }),
+  requestedLocale: LocaleSchema,
+  localeFallback: Type.Boolean({ description: 'true when the entity has no history in the requested locale and the English one is given' })
+}
+
 export const VersionListSchema = Type.Object({
   type: EntityTypeSchema,
   slug: SlugSchema,
-  locale: LocaleSchema,
+  ...versionLocaleProperties,
   items: Type.Array(VersionSummarySchema)
 })
 
@@ -173,7 +201,7 @@ export const FieldChangeSchema = Type.Object({
 export const VersionDiffSchema = Type.Object({
   type: EntityTypeSchema,
   slug: SlugSchema,
-  locale: LocaleSchema,
+  ...versionLocaleProperties,
   from: Type.Integer(),
   to: Type.Integer(),
   changeNote: Type.String({ description: 'the change note of the newer version' }),
@@ -200,7 +228,12 @@ export const ChangeEventSchema = Type.Object({
   release: Type.Integer(),
   contentHash: Type.String({ description: 'hash of the new version (of the tombstone for a withdrawal)' }),
   at: DateTimeSchema,
-  url: Type.String({ description: 'where the new version can be read' })
+  url: Type.String({ description: 'where the new version can be read' }),
+  entity: Type.Optional(Type.Union([
+    Type.Object({}, { additionalProperties: true, description: 'the new version exactly as GET /v1/{type}/{slug}?locale=<locale> serves it while it is current (same JSON)' }),
+    Type.Null()
+  ], { description: 'with include=entity: the representation of this version; null for a withdrawal' })),
+  etag: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal' }))
 })
 
 export const ReleaseDetailSchema = Type.Object({ ...ReleaseSchema.properties, changes: Type.Array(ChangeEventSchema) })

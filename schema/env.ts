@@ -6,6 +6,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'unset: embedded PGlite' })),
   PGLITE_DIR: Type.String({ minLength: 1, default: './data/pglite', description: 'data directory of the embedded database; memory:// for a throwaway one' }),
+  SEEDS_DIR: Type.Optional(Type.String({ minLength: 1, description: 'content directory published on an empty database and by content:publish; unset: ./seeds' })),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
   NODE_ENV: StringEnum(['development', 'production', 'test'] as const, { default: 'development' }),
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F:./,\\s]+$', description: 'comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed; unset: none' })),

@@ -12,6 +12,7 @@ import metricsPlugin from './plugins/app/metrics.js'
 import openapiPlugin from './plugins/external/openapi.js'
 import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
+import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
 import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
@@ -50,7 +51,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(authPlugin)
   await fastify.register(rateLimitPlugin, { config })
   await fastify.register(freshnessPlugin)
-  await fastify.register(contentPlugin, { seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
+  await fastify.register(contentPlugin, { seedsDir: options.seedsDir ?? config.SEEDS_DIR, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
+  await fastify.register(ownerChannelPlugin)
   await fastify.register(responseCachePlugin)
   await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {

@@ -792,23 +792,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -1405,23 +1415,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -1548,8 +1568,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -1879,7 +1897,7 @@ export interface paths {
         };
         /**
          * Version history of a topic
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -1917,11 +1935,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -2242,7 +2268,7 @@ export interface paths {
         };
         /**
          * One version of a topic
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -2252,6 +2278,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -2266,7 +2294,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a topic in one locale, with the attribution to show */
+                /** @description the topic */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2364,23 +2392,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -2507,8 +2545,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -2524,6 +2560,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -2834,7 +2874,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a topic
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -2874,11 +2914,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -3353,23 +3401,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -3982,23 +4040,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -4125,8 +4193,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -4456,7 +4522,7 @@ export interface paths {
         };
         /**
          * Version history of a condition
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -4494,11 +4560,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -4819,7 +4893,7 @@ export interface paths {
         };
         /**
          * One version of a condition
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -4829,6 +4903,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -4843,7 +4919,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a condition in one locale, with the attribution to show */
+                /** @description the condition */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4957,23 +5033,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -5100,8 +5186,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -5117,6 +5201,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5427,7 +5515,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a condition
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -5467,11 +5555,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -5943,23 +6039,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -6562,23 +6668,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -6705,8 +6821,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -7036,7 +7150,7 @@ export interface paths {
         };
         /**
          * Version history of a risk
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -7074,11 +7188,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -7399,7 +7521,7 @@ export interface paths {
         };
         /**
          * One version of a risk
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -7409,6 +7531,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -7423,7 +7547,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a risk in one locale, with the attribution to show */
+                /** @description the risk */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7527,23 +7651,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -7670,8 +7804,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -7687,6 +7819,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -7997,7 +8133,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a risk
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -8037,11 +8173,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -8507,23 +8651,33 @@ export interface paths {
                                      * @example ptsd
                                      */
                                     slug: string;
+                                    /**
+                                     * @description content language; a missing translation falls back to en
+                                     * @example es
+                                     * @enum {string}
+                                     */
+                                    locale: "en" | "es";
+                                    /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                     title: string;
                                     /** @description path of the linked entity in this API */
                                     url: string;
                                 }[];
                                 review?: {
                                     /**
-                                     * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                     * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                      * @enum {string}
                                      */
-                                    reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                    reviewStatus: "unreviewed" | "reviewed";
                                     reviewedBy?: {
                                         name: string;
                                         credentials: string;
                                     }[];
                                     /** Format: date */
                                     lastReviewed?: string;
-                                    /** Format: date */
+                                    /**
+                                     * Format: date
+                                     * @description as the file gives it, else a year after lastReviewed
+                                     */
                                     nextReviewDue?: string;
                                 };
                                 version?: number;
@@ -9122,23 +9276,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -9265,8 +9429,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -9596,7 +9758,7 @@ export interface paths {
         };
         /**
          * Version history of a mechanism
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: {
             parameters: {
@@ -9634,11 +9796,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             items: {
                                 version: number;
                                 /** @enum {string} */
@@ -9959,7 +10129,7 @@ export interface paths {
         };
         /**
          * One version of a mechanism
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: {
             parameters: {
@@ -9969,6 +10139,8 @@ export interface paths {
                      * @example es
                      */
                     locale?: "en" | "es";
+                    /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                    format?: "json" | "html" | "jsonld";
                 };
                 header?: never;
                 path: {
@@ -9983,7 +10155,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description a mechanism in one locale, with the attribution to show */
+                /** @description the mechanism */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10083,23 +10255,33 @@ export interface paths {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -10226,8 +10408,6 @@ export interface paths {
                                 level?: "lay" | "clinician";
                             }[];
                             meta: {
-                                /** @description the release this answer was read from */
-                                release: number;
                                 /**
                                  * @description content language; a missing translation falls back to en
                                  * @example es
@@ -10243,6 +10423,10 @@ export interface paths {
                                 /** @description medical disclaimer, in the requested locale */
                                 disclaimer: string;
                             };
+                        };
+                        "text/html": string;
+                        "application/ld+json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -10553,7 +10737,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a mechanism
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: {
             parameters: {
@@ -10593,11 +10777,19 @@ export interface paths {
                              */
                             slug: string;
                             /**
-                             * @description content language; a missing translation falls back to en
+                             * @description the locale whose versions these are (version numbers count per locale)
                              * @example es
                              * @enum {string}
                              */
                             locale: "en" | "es";
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            requestedLocale: "en" | "es";
+                            /** @description true when the entity has no history in the requested locale and the English one is given */
+                            localeFallback: boolean;
                             from: number;
                             to: number;
                             /** @description the change note of the newer version */
@@ -11176,6 +11368,12 @@ export interface paths {
                                 at: string;
                                 /** @description where the new version can be read */
                                 url: string;
+                                /** @description with include=entity: the representation of this version; null for a withdrawal */
+                                entity?: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
+                                etag?: string | null;
                             }[];
                         };
                     };
@@ -11343,13 +11541,21 @@ export interface paths {
         };
         /**
          * Changes feed
-         * @description Every created, updated and withdrawn event in publish order. Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear.
+         * @description Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed (a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear. With include=entity each event carries the new version's representation and ETag (at most 100 events a page); locale= keeps only that locale's events.
          */
         get: {
             parameters: {
                 query?: {
                     since?: string;
+                    /** @description at most 500, or 100 with include=entity */
                     limit?: number;
+                    /** @description entity: carry each new version's representation */
+                    include?: "entity";
+                    /**
+                     * @description content language; a missing translation falls back to en
+                     * @example es
+                     */
+                    locale?: "en" | "es";
                 };
                 header?: never;
                 path?: never;
@@ -11390,6 +11596,12 @@ export interface paths {
                                 at: string;
                                 /** @description where the new version can be read */
                                 url: string;
+                                /** @description with include=entity: the representation of this version; null for a withdrawal */
+                                entity?: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
+                                etag?: string | null;
                             }[];
                             /** @description pass as since= next time; equals since when there is nothing new */
                             nextCursor: string;

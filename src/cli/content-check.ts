@@ -1,13 +1,14 @@
 // npm run content:check [-- --diff] — validate every content file and report reading grades; with --diff,
 // also say what a publish would change against the database's current release, with a word diff of every
-// changed field. Never writes anything.
+// changed field. Never writes anything. The diff needs the database: when a running server owns the embedded
+// one, the server computes it.
 import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../content/corpus.js'
-import { describePendingChanges } from '../content/pending-diff.js'
-import { migrateDatabase } from '../../db/migrate.js'
-import { configOrExit, DEFAULT_SEEDS_DIR, openDatabase, parseCliArgs, printProblems } from './shared.js'
+import { configOrExit, executeCommand, parseCliArgs, printProblems, seedsDirOf } from './shared.js'
 
 const args = parseCliArgs({ diff: { type: 'boolean' }, seeds: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } })
-const corpus = await loadCorpus(args.seeds ?? DEFAULT_SEEDS_DIR)
+const config = configOrExit()
+const seeds = seedsDirOf(config, args.seeds)
+const corpus = await loadCorpus(seeds)
 
 if (!args.quiet) {
   process.stdout.write(`Reading grade (patient target: grade ${PATIENT_READING_GRADE_TARGET} or below for the summary and overview)\n`)
@@ -26,14 +27,5 @@ if (corpus.problems.length > 0) {
 const published = corpus.entities.filter((entity) => entity.status === 'published').length
 process.stdout.write(`content is valid: ${corpus.entities.length} files (${published} published, ${corpus.entities.length - published} draft), ${corpus.sources.length} sources\n`)
 
-if (args.diff) {
-  const config = configOrExit()
-  const database = await openDatabase(config)
-  try {
-    await migrateDatabase(database)
-    // Colour only for a person at a terminal; piped or redirected output stays plain text.
-    process.stdout.write(await describePendingChanges(database.db, corpus, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }))
-  } finally {
-    await database.close()
-  }
-}
+// Colour only for a person at a terminal; piped or redirected output stays plain text.
+if (args.diff) await executeCommand(config, 'content:diff', { seeds, color: process.stdout.isTTY === true && !process.env.NO_COLOR })

@@ -1,10 +1,12 @@
-// What the command-line tools share: configuration, a database handle, and argument parsing.
+// What the command-line tools share: configuration, argument parsing, and running a command where it may run.
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createDatabase, type DatabaseHandle } from '../../db/client.js'
 import { ConfigError, loadConfig, type Config } from '../config.js'
 import { DEFAULT_SEEDS_DIR } from '../plugins/app/content.js'
 import type { ContentProblem } from '../content/corpus.js'
 import { formatProblems } from '../content/problems.js'
+import type { CommandArgs, CommandName } from '../commands/index.js'
+import { dispatchCommand } from './handoff.js'
 
 export { DEFAULT_SEEDS_DIR }
 
@@ -20,8 +22,9 @@ export function configOrExit (): Config {
   }
 }
 
-export async function openDatabase (config: Config): Promise<DatabaseHandle> {
-  return createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, poolSize: 2 })
+/** The content directory a command works on, absolute: the server that may run it has another working directory. */
+export function seedsDirOf (config: Config, given: string | undefined): string {
+  return resolve(given ?? config.SEEDS_DIR ?? DEFAULT_SEEDS_DIR)
 }
 
 export function parseCliArgs<T extends Record<string, { type: 'string' | 'boolean', short?: string }>> (options: T) {
@@ -30,4 +33,12 @@ export function parseCliArgs<T extends Record<string, { type: 'string' | 'boolea
 
 export function printProblems (problems: ContentProblem[]): void {
   process.stderr.write(formatProblems(problems))
+}
+
+/** Runs a command here or in the server that owns the embedded database, prints its output, sets the exit code. */
+export async function executeCommand (config: Config, name: CommandName, args: CommandArgs): Promise<void> {
+  const output = await dispatchCommand(config, name, args, { onWait: (message) => process.stderr.write(`${message}\n`) })
+  process.stdout.write(output.stdout)
+  process.stderr.write(output.stderr)
+  process.exitCode = output.exitCode
 }

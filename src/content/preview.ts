@@ -8,7 +8,8 @@ import { ENTITY_TYPES, LOCALES, TYPE_PLURALS, type EntityType, type Locale } fro
 import { escapeHtml, renderHtmlFragment } from '../delivery/html.js'
 import { ReleaseSnapshot } from '../delivery/release-snapshot.js'
 import { metaOf, renderEntity } from '../delivery/representation.js'
-import type { VersionRecord } from '../repositories/content-repository.js'
+import { entityKeyString, type VersionRecord } from '../repositories/content-repository.js'
+import { materialise, type PublishedDocument } from './materialise.js'
 import { contentHash } from './canonical.js'
 import { loadCorpus, type Corpus } from './corpus.js'
 import { formatProblem } from './problems.js'
@@ -38,6 +39,8 @@ const RELOAD_DELAY_MS = 80
 
 /** Every file, draft or not, as one release numbered 0 that exists only in this process. */
 export function previewSnapshot (corpus: Corpus, loadedAt = new Date()): ReleaseSnapshot {
+  // Materialised as a publish would (links from either side, locales, review), drafts included.
+  const published = materialise(corpus.entities.map((entity) => entity.document))
   const versions: VersionRecord[] = corpus.entities.map((entity, index) => ({
     type: entity.document.type,
     slug: entity.document.slug,
@@ -46,8 +49,8 @@ export function previewSnapshot (corpus: Corpus, loadedAt = new Date()): Release
     versionId: index + 1,
     version: 0,
     state: 'published',
-    document: entity.document,
-    contentHash: contentHash(entity.document),
+    document: published.get(entityKeyString(entity.document)) as PublishedDocument,
+    contentHash: contentHash(published.get(entityKeyString(entity.document))),
     changeNote: 'preview of the working files: not published',
     sourceFile: entity.sourceFile,
     releaseNumber: 0,
@@ -105,7 +108,7 @@ export async function startPreview (options: PreviewOptions): Promise<PreviewSer
     if (!found) return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(request.params))
     const { loaded, resolved, locale } = found
     const document = resolved.entity.document
-    const fragment = renderHtmlFragment(loaded.snapshot, resolved, {
+    const fragment = renderHtmlFragment(resolved, {
       locale,
       relatedHref: (link) => `/embed/${TYPE_PLURALS[link.type]}/${link.slug}?locale=${locale}`
     })

@@ -1,21 +1,34 @@
-// Publishing: compares the corpus with the newest versions in the database and, in one transaction, writes a
-// new version for each entity whose hash changed, a tombstone for each entity whose file is gone, one release
-// that lists every live version, and an audit row per change. Nothing changed → nothing written.
+// Publishing: materialises every live entity as the new release will show it (links from either side, titles
+// of linked entities, available locales: see materialise.ts), compares that with the newest versions in the
+// database and, in one transaction, writes a new version for each entity whose hash changed, a tombstone for
+// each entity whose file is gone, one release that lists every live version, and an audit row per change.
+// Nothing changed → nothing written.
 import { sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../../db/client.js'
 import { createContentRepository, entityKeyString, type EntityKey, type VersionRecord } from '../repositories/content-repository.js'
 import { ContentConflictError, ContentInvalidError } from '../errors.js'
 import { canonicalJson, contentHash } from './canonical.js'
 import type { Corpus } from './corpus.js'
+import { materialise, sourceOf, type PublishedDocument } from './materialise.js'
 import { tombstoneHash } from './verify.js'
+import type { EntityDocument } from '../../schema/entity.js'
 
 export const RELEASE_CHANNEL = 'kca_release_published'
 
 /** Held for the length of a publish transaction: two publishers never interleave. */
-const PUBLISH_LOCK_KEY = 7_403_119_002
+export const PUBLISH_LOCK_KEY = 7_403_119_002
 
 export type ChangeAction = 'created' | 'updated' | 'withdrawn'
-export interface PlannedChange extends EntityKey { action: ChangeAction, version: number, hashBefore: string | null, hashAfter: string, sourceFile: string, changedFields: string[] }
+export interface PlannedChange extends EntityKey {
+  action: ChangeAction
+  version: number
+  hashBefore: string | null
+  hashAfter: string
+  sourceFile: string
+  changedFields: string[]
+  /** What the new version stores (null for a withdrawal). */
+  document: PublishedDocument | null
+}
 export interface DraftChange extends EntityKey { sourceFile: string }
 
 export interface PublishPlan {
@@ -39,7 +52,7 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
   if (corpus.problems.length > 0) throw new ContentInvalidError(corpus.problems)
   const repository = createContentRepository(db)
   if (options.dryRun) {
-    const plan = planChanges(corpus, await repository.latestVersions(), await repository.latestReleaseNumber(), new Map(), await repository.listDraftHashes())
+    const { live: _live, ...plan } = planChanges(corpus, await repository.latestVersions(), await repository.latestReleaseNumber(), new Map(), await repository.listDraftHashes())
     return { ...plan, release: null }
   }
   return await db.transaction(async (tx) => {
@@ -51,7 +64,7 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
     const baseRelease = await repository.latestReleaseNumber(tx)
     const entityIds = await repository.findEntityIds(corpus.entities.map((entity) => entity.document), tx)
     for (const version of latest) entityIds.set(entityKeyString(version), version.entityId)
-    const plan = planChanges(corpus, latest, baseRelease, entityIds, await repository.listDraftHashes(tx))
+    const { live, ...plan } = planChanges(corpus, latest, baseRelease, entityIds, await repository.listDraftHashes(tx))
 
     for (const draft of plan.drafts) {
       const entity = corpus.entities.find((candidate) => entityKeyString(candidate.document) === entityKeyString(draft)) as Corpus['entities'][number]
@@ -73,14 +86,13 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
 
     for (const change of plan.changes) {
       const key = entityKeyString(change)
-      const entity = corpus.entities.find((candidate) => entityKeyString(candidate.document) === key)
       const entityId = entityIds.get(key) ?? await repository.createEntity(change, tx)
       entityIds.set(key, entityId)
       const versionId = await repository.insertVersion({
         entityId,
         version: change.version,
         state: change.action === 'withdrawn' ? 'withdrawn' : 'published',
-        document: change.action === 'withdrawn' ? null : (entity as Corpus['entities'][number]).document,
+        document: change.document,
         contentHash: change.hashAfter,
         changeNote,
         sourceFile: change.sourceFile,
@@ -91,8 +103,7 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
     }
 
     const entries = [...liveVersions.entries()].map(([entityId, versionId]) => ({ entityId, versionId })).sort((a, b) => a.entityId - b.entityId)
-    const manifest = corpus.entities.filter((entity) => entity.status === 'published')
-      .map((entity) => [entityKeyString(entity.document), contentHash(entity.document)]).sort()
+    const manifest = live.map((entry) => [entry.key, entry.hash]).sort()
     await repository.insertRelease({
       number: release,
       changeNote,
@@ -128,36 +139,50 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
 /** What a publish would do: pure, so `content:check --diff` and the publisher agree by construction. */
 export function planChanges (
   corpus: Corpus, latest: VersionRecord[], baseRelease: number | null, entityIds: Map<string, number>, draftHashes: Map<number, string>
-): PublishPlan {
+): PublishPlan & { live: Array<{ key: string, hash: string }> } {
   const latestByKey = new Map(latest.map((version) => [entityKeyString(version), version]))
   const changes: PlannedChange[] = []
   const drafts: DraftChange[] = []
-  const present = new Set<string>()
+  const live: Array<{ document: EntityDocument, sourceFile: string }> = []
   const ordered = [...corpus.entities].sort((a, b) => compareKeys(a.document, b.document))
   for (const entity of ordered) {
     const key = entityKeyString(entity.document)
-    const hash = contentHash(entity.document)
     const previous = latestByKey.get(key)
-    const identity = { type: entity.document.type, slug: entity.document.slug, locale: entity.document.locale }
     if (entity.status === 'draft') {
       const entityId = entityIds.get(key) ?? previous?.entityId
-      if (entityId === undefined || draftHashes.get(entityId) !== hash) drafts.push({ ...identity, sourceFile: entity.sourceFile })
-      // An entity with a published version keeps it while a new draft is being prepared.
-      if (previous?.state === 'published') present.add(key)
+      if (entityId === undefined || draftHashes.get(entityId) !== contentHash(entity.document)) {
+        drafts.push({ type: entity.document.type, slug: entity.document.slug, locale: entity.document.locale, sourceFile: entity.sourceFile })
+      }
+      // An entity with a published version keeps it while a new draft is being prepared; its links are
+      // resolved again from what that version declared, so it follows changes on the other side.
+      if (previous?.state === 'published' && previous.document) live.push({ document: sourceOf(previous.document), sourceFile: previous.sourceFile })
       continue
     }
-    present.add(key)
+    live.push({ document: entity.document, sourceFile: entity.sourceFile })
+  }
+  const published = materialise(live.map((entry) => entry.document))
+  const liveHashes: Array<{ key: string, hash: string }> = []
+  for (const { document: source, sourceFile } of live) {
+    const key = entityKeyString(source)
+    const document = published.get(key) as PublishedDocument
+    const hash = contentHash(document)
+    liveHashes.push({ key, hash })
+    const previous = latestByKey.get(key)
     if (previous && previous.state === 'published' && previous.contentHash === hash) continue
     changes.push({
-      ...identity,
+      type: source.type,
+      slug: source.slug,
+      locale: source.locale,
       action: previous && previous.state === 'published' ? 'updated' : 'created',
       version: (previous?.version ?? 0) + 1,
       hashBefore: previous?.state === 'published' ? previous.contentHash : null,
       hashAfter: hash,
-      sourceFile: entity.sourceFile,
-      changedFields: previous?.state === 'published' ? changedFields(previous.document, entity.document) : []
+      sourceFile,
+      changedFields: previous?.state === 'published' ? changedFields(previous.document, document) : [],
+      document
     })
   }
+  const present = new Set(liveHashes.map((entry) => entry.key))
   for (const previous of [...latest].sort(compareKeys)) {
     const key = entityKeyString(previous)
     if (previous.state !== 'published' || present.has(key)) continue
@@ -170,10 +195,11 @@ export function planChanges (
       hashBefore: previous.contentHash,
       hashAfter: tombstoneHash(key, previous.contentHash),
       sourceFile: previous.sourceFile,
-      changedFields: []
+      changedFields: [],
+      document: null
     })
   }
-  return { baseRelease, changes, drafts }
+  return { baseRelease, changes, drafts, live: liveHashes }
 }
 
 export function changedFields (before: unknown, after: unknown): string[] {

@@ -1,9 +1,13 @@
 // The changes feed: audit rows in publish order, each with an opaque cursor that resumes after it.
 import { TYPE_PLURALS, type EntityType } from '../../schema/common.js'
-import type { AuditRecord } from '../repositories/content-repository.js'
+import type { AuditRecord, ContentRepository, VersionRecord } from '../repositories/content-repository.js'
 import { BadRequestError } from '../errors.js'
 
 const PREFIX = 'kca-changes:'
+
+/** Events per page; a page that carries representations is kept smaller (each can be tens of kilobytes). */
+export const FEED_LIMIT_MAX = 500
+export const FEED_ENTITY_LIMIT_MAX = 100
 
 export function encodeChangeCursor (auditId: number): string {
   return Buffer.from(`${PREFIX}${auditId}`).toString('base64url')
@@ -32,4 +36,9 @@ export function changeEvent (record: AuditRecord) {
     at: record.at.toISOString(),
     url: `/v1/${plural}/${record.slug}/versions/${record.version}?locale=${record.locale}`
   }
+}
+
+/** The versions a page of events announces, in one statement; keyed `entityId#version`. */
+export async function versionsOfEvents (repository: ContentRepository, events: AuditRecord[]): Promise<Map<string, VersionRecord>> {
+  return await repository.findVersionsOf(events.filter((event) => event.action !== 'withdrawn').map((event) => ({ entityId: event.entityId, version: event.version })))
 }

@@ -4,7 +4,7 @@
 //   kca-entity, kca-entity--{type}      the <article>; lang is the language of the text actually sent
 //   kca-header, kca-title, kca-summary  heading block
 //   kca-notice                          "not translated yet" notice when the requested locale fell back to English
-//   kca-review, kca-review--{status}    review line: unreviewed | current | due | overdue
+//   kca-review, kca-review--{status}    review line: unreviewed | reviewed (with the date the next review is due)
 //   kca-crisis, kca-crisis-resource     crisis lines (mental-health entities)
 //   kca-facts                           <dl> of type-specific facts; kca-steps: a mechanism's ordered steps
 //   kca-section, kca-section--{aspect}  one per section; kca-section-heading (<h2> with an id), kca-section-body
@@ -22,9 +22,10 @@
 import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
 import type { EntityType, Locale } from '../../schema/common.js'
-import type { CrisisResource, EntityDocument, Link, Section, Source } from '../../schema/entity.js'
-import type { ReleaseSnapshot, ResolvedEntity } from './release-snapshot.js'
-import { DISCLAIMERS, LICENSE, reviewOf } from './representation.js'
+import type { CrisisResource, Link, Section, Source } from '../../schema/entity.js'
+import type { PublishedDocument } from '../content/materialise.js'
+import type { ResolvedEntity } from './release-snapshot.js'
+import { DISCLAIMERS, LICENSE } from './representation.js'
 
 export interface HtmlFragmentOptions {
   /** The locale the client asked for; the text may be English when no translation exists. */
@@ -87,7 +88,6 @@ export interface Labels {
   reviewedBy: string
   lastReviewed: string
   reviewDue: string
-  reviewOverdue: string
   crisisHeading: string
   call: string
   text: string
@@ -123,7 +123,6 @@ export const LABELS: Record<Locale, Labels> = {
     reviewedBy: 'Reviewed by',
     lastReviewed: 'Last reviewed',
     reviewDue: 'Next review due',
-    reviewOverdue: 'Review overdue since',
     crisisHeading: 'If you need help now',
     call: 'Call',
     text: 'Text',
@@ -181,7 +180,6 @@ export const LABELS: Record<Locale, Labels> = {
     reviewedBy: 'Revisado por',
     lastReviewed: 'Última revisión',
     reviewDue: 'Próxima revisión',
-    reviewOverdue: 'Revisión pendiente desde',
     crisisHeading: 'Si necesita ayuda ahora',
     call: 'Llame al',
     text: 'Envíe un mensaje al',
@@ -257,13 +255,14 @@ export function pubmedUrl (pmid: string): string {
 }
 
 /** Sources numbered in the order sections first cite them; sources no section cites come last. */
-export function numberedSources (document: EntityDocument): Source[] {
+export function numberedSources (document: Pick<PublishedDocument, 'sections' | 'sources'>): Source[] {
   const order = [...new Set([...document.sections.flatMap((section) => section.citations), ...document.sources.map((source) => source.id)])]
   const byId = new Map(document.sources.map((source) => [source.id, source]))
   return order.map((id) => byId.get(id)).filter((source): source is Source => source !== undefined)
 }
 
-export function renderHtmlFragment (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, options: HtmlFragmentOptions): string {
+/** A pure function of the stored version and the options: nothing here reads the clock or another entity. */
+export function renderHtmlFragment (resolved: ResolvedEntity, options: HtmlFragmentOptions): string {
   const { entity, fallback } = resolved
   const document = entity.document
   // Labels follow the text actually sent, so an English fallback reads as one language throughout.
@@ -285,7 +284,7 @@ export function renderHtmlFragment (snapshot: ReleaseSnapshot, resolved: Resolve
     crisisBlock(document.crisisResources, labels, prefix, linkAttributes),
     factsBlock(document, labels),
     ...document.sections.map((section) => sectionBlock(section, labels, prefix, numbers, options.linkTarget)),
-    relatedBlock(snapshot, document, labels, prefix, options.relatedHref),
+    relatedBlock(document, labels, prefix, options.relatedHref),
     `<section class="kca-references" aria-labelledby="${prefix}-references">`,
     `<h2 class="kca-section-heading" id="${prefix}-references">${labels.references}</h2>`,
     '<ol class="kca-citations">',
@@ -302,16 +301,15 @@ export function renderHtmlFragment (snapshot: ReleaseSnapshot, resolved: Resolve
   return parts.filter(Boolean).join('\n')
 }
 
-function reviewLine (document: EntityDocument, locale: Locale): string {
+function reviewLine (document: PublishedDocument, locale: Locale): string {
   const labels = LABELS[locale]
-  const review = reviewOf(document) as { reviewStatus: string, reviewedBy?: Array<{ name: string, credentials: string }>, lastReviewed?: string, nextReviewDue?: string }
+  const review = document.review
   if (review.reviewStatus === 'unreviewed' || !review.lastReviewed) {
     return `<p class="kca-review kca-review--unreviewed">${labels.unreviewed}</p>`
   }
   const reviewers = (review.reviewedBy ?? []).map((reviewer) => `${escapeHtml(reviewer.name)}, ${escapeHtml(reviewer.credentials)}`).join('; ')
-  const next = review.nextReviewDue
-    ? ` ${review.reviewStatus === 'overdue' ? labels.reviewOverdue : labels.reviewDue} ${time(review.nextReviewDue, locale)}.`
-    : ''
+  // The due date is stated, not judged: whether it has passed depends on when the page is read.
+  const next = review.nextReviewDue ? ` ${labels.reviewDue} ${time(review.nextReviewDue, locale)}.` : ''
   return `<p class="kca-review kca-review--${review.reviewStatus}">${labels.reviewedBy} ${reviewers}. ${labels.lastReviewed} ${time(review.lastReviewed, locale)}.${next}</p>`
 }
 
@@ -333,7 +331,7 @@ function fact (term: string, definition: string): string {
   return `<dt>${term}</dt><dd>${definition}</dd>`
 }
 
-function factsBlock (document: EntityDocument, labels: Labels): string {
+function factsBlock (document: PublishedDocument, labels: Labels): string {
   const value = (key: string) => escapeHtml(labels.values[key] ?? key)
   const facts: string[] = []
   if (document.type === 'condition') {
@@ -373,15 +371,13 @@ function sectionBlock (section: Section, labels: Labels, prefix: string, numbers
   ].filter(Boolean).join('\n')
 }
 
-function relatedBlock (snapshot: ReleaseSnapshot, document: EntityDocument, labels: Labels, prefix: string, href: HtmlFragmentOptions['relatedHref']): string {
-  const links = snapshot.related(document.type, document.slug)
-  if (links.length === 0) return ''
-  const items = links.map((link) => {
-    const target = snapshot.find(link.type, link.slug, document.locale)?.entity.document
-    const title = escapeHtml(target?.title ?? link.slug)
+function relatedBlock (document: PublishedDocument, labels: Labels, prefix: string, href: HtmlFragmentOptions['relatedHref']): string {
+  if (document.related.length === 0) return ''
+  const items = document.related.map((link) => {
+    const title = escapeHtml(link.title)
     const name = href ? `<a href="${escapeHtml(href(link))}">${title}</a>` : title
     // An untranslated entity's English title is marked as English, so screen readers pronounce it right.
-    const language = target && target.locale !== document.locale ? ` lang="${target.locale}"` : ''
+    const language = link.locale !== document.locale ? ` lang="${link.locale}"` : ''
     return `<li><span${language}>${name}</span> <span class="kca-related-type">(${labels.types[link.type]})</span></li>`
   })
   return `<nav class="kca-related" aria-labelledby="${prefix}-related">\n<h2 class="kca-section-heading" id="${prefix}-related">${labels.related}</h2>\n<ul>\n${items.join('\n')}\n</ul>\n</nav>`

@@ -12,9 +12,10 @@
 // Codes: only `verified` codes become MedicalCode. JSON-LD has no way to say "unconfirmed", and search
 // engines and record linkers take what it states as fact; the JSON representation still lists every code.
 import { TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
-import type { Code, CodeSystem, EntityDocument, Source } from '../../schema/entity.js'
-import type { ReleaseSnapshot, ResolvedEntity } from './release-snapshot.js'
-import { ATTRIBUTION, LICENSE, reviewOf } from './representation.js'
+import type { Code, CodeSystem, Source } from '../../schema/entity.js'
+import type { PublishedDocument } from '../content/materialise.js'
+import type { ResolvedEntity } from './release-snapshot.js'
+import { ATTRIBUTION, LICENSE } from './representation.js'
 import { doiUrl, pubmedUrl } from './html.js'
 
 export interface JsonLdOptions {
@@ -57,7 +58,7 @@ function withCodes (thing: JsonLd, codes: Code[]): JsonLd {
   return code.length > 0 ? { ...thing, code } : thing
 }
 
-function aboutOf (document: EntityDocument): JsonLd {
+function aboutOf (document: PublishedDocument): JsonLd {
   const locale = document.locale
   switch (document.type) {
     case 'condition':
@@ -107,13 +108,14 @@ export function citationOf (source: Source): JsonLd {
   }
 }
 
-export function renderJsonLd (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, options: JsonLdOptions): JsonLd {
+/** A pure function of the stored version and the options: nothing here reads the clock or another entity. */
+export function renderJsonLd (resolved: ResolvedEntity, options: JsonLdOptions): JsonLd {
   const { entity } = resolved
   const document = entity.document
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
-  const review = reviewOf(document) as { reviewStatus: string, lastReviewed?: string, reviewedBy?: Array<{ name: string, credentials: string }> }
+  const review = document.review
   const reviewed = review.reviewStatus !== 'unreviewed' && review.lastReviewed !== undefined
-  const related = snapshot.related(document.type, document.slug)
+  const related = document.related
   return {
     '@context': 'https://schema.org',
     '@type': 'MedicalWebPage',
@@ -139,7 +141,8 @@ export function renderJsonLd (snapshot: ReleaseSnapshot, resolved: ResolvedEntit
     creditText: ATTRIBUTION,
     publisher: { '@type': 'Organization', name: PUBLISHER_NAME, url: baseUrl },
     ...(related.length > 0 ? { relatedLink: related.map((link) => `${baseUrl}${pagePath(link.type, link.slug, options.locale)}`) } : {}),
-    isBasedOn: `${baseUrl}/v1/${TYPE_PLURALS[document.type]}/${document.slug}?locale=${document.locale}&release=${snapshot.release.number}`
+    // The release that published this version (it holds it): the same JSON-LD in every release that still does.
+    isBasedOn: `${baseUrl}/v1/${TYPE_PLURALS[document.type]}/${document.slug}?locale=${document.locale}&release=${entity.versionRelease}`
   }
 }
 

@@ -2,11 +2,13 @@
 // built once and shared by every request (REST and GraphQL) without locks or invalidation.
 import { ENTITY_TYPES, type EntityType, type Locale } from '../../schema/common.js'
 import type { EntityDocument, Link } from '../../schema/entity.js'
+import { isMaterialised, materialise, sourceOf, type PublishedDocument } from '../content/materialise.js'
 import { entityKeyString, type ReleaseRecord, type VersionRecord } from '../repositories/content-repository.js'
 
 export interface PublishedEntity {
   entityId: number
-  document: EntityDocument
+  /** Everything the representation shows comes from here: links and locales were resolved at publish time. */
+  document: PublishedDocument
   version: number
   contentHash: string
   publishedAt: Date
@@ -25,15 +27,20 @@ export class ReleaseSnapshot {
   readonly release: ReleaseRecord
   private readonly byKey = new Map<string, PublishedEntity>()
   private readonly englishByType = new Map<EntityType, PublishedEntity[]>()
-  private readonly links = new Map<string, Link[]>()
 
   constructor (release: ReleaseRecord, versions: VersionRecord[]) {
     this.release = release
-    for (const version of versions) {
-      if (version.state !== 'published' || !version.document) continue
-      this.byKey.set(entityKeyString(version), {
+    const published = versions.filter((version) => version.state === 'published' && version.document)
+    // Versions published before 0.2 hold only the editor's document: they are resolved within this release,
+    // as they always were.
+    const legacy = published.some((version) => !isMaterialised(version.document))
+      ? materialise(published.map((version) => sourceOf(version.document as EntityDocument | PublishedDocument)))
+      : null
+    for (const version of published) {
+      const key = entityKeyString(version)
+      this.byKey.set(key, {
         entityId: version.entityId,
-        document: version.document,
+        document: isMaterialised(version.document) ? version.document : legacy?.get(key) as PublishedDocument,
         version: version.version,
         contentHash: version.contentHash,
         publishedAt: version.publishedAt,
@@ -46,28 +53,6 @@ export class ReleaseSnapshot {
       if (entity.document.locale === 'en') this.englishByType.get(entity.document.type)?.push(entity)
     }
     for (const list of this.englishByType.values()) list.sort((a, b) => compare(a.document.slug, b.document.slug))
-    this.buildLinks()
-  }
-
-  /** Links are declared once, by either side, and read from both; a link to an entity outside this release is dropped. */
-  private buildLinks (): void {
-    const add = (from: Link, to: Link) => {
-      if (!this.byKey.has(entityKeyString({ ...to, locale: 'en' }))) return
-      const key = `${from.type}/${from.slug}`
-      const list = this.links.get(key) ?? []
-      if (!list.some((link) => link.type === to.type && link.slug === to.slug)) list.push(to)
-      this.links.set(key, list)
-    }
-    for (const list of this.englishByType.values()) {
-      for (const entity of list) {
-        const self = { type: entity.document.type, slug: entity.document.slug }
-        for (const link of entity.document.related) {
-          add(self, link)
-          add(link, self)
-        }
-      }
-    }
-    for (const list of this.links.values()) list.sort((a, b) => compare(`${a.type}/${a.slug}`, `${b.type}/${b.slug}`))
   }
 
   get size (): number {
@@ -87,9 +72,15 @@ export class ReleaseSnapshot {
       this.find(type, english.document.slug, locale) ?? { entity: english, fallback: false })
   }
 
+  /** Links of an entity in this release: every version resolved its links when this release was published. */
   related (type: EntityType, slug: string, targetType?: EntityType): Link[] {
-    const links = this.links.get(`${type}/${slug}`) ?? []
-    return targetType ? links.filter((link) => link.type === targetType) : links
+    const links = this.byKey.get(entityKeyString({ type, slug, locale: 'en' }))?.document.related ?? []
+    return links.filter((link) => targetType === undefined || link.type === targetType).map((link) => ({ type: link.type, slug: link.slug }))
+  }
+
+  /** The editors' documents of everything in this release: what a draft preview is resolved against. */
+  sources (): EntityDocument[] {
+    return [...this.byKey.values()].map((entity) => sourceOf(entity.document))
   }
 
   locales (type: EntityType, slug: string): Locale[] {

@@ -1,11 +1,15 @@
 // Turns a snapshot's entities into what clients receive: filtering, ordering, keyset cursors, sparse
-// fields, included relations, computed review status and the attribution every answer carries.
+// fields, included relations and the attribution every answer carries. One entity's representation is
+// rendered from its stored version alone (links, locales and review were resolved when it was published),
+// so it is a pure function of (version, requested locale): the changes feed can carry it byte for byte.
 import { TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
-import { INCLUDABLE, REVIEW_STATUSES, selectableFields } from '../../schema/api.js'
+import { INCLUDABLE, selectableFields } from '../../schema/api.js'
 import type { EntityDocument, Link } from '../../schema/entity.js'
 import { BadRequestError, InvalidCursorError } from '../errors.js'
+import { isMaterialised, materialise, entityPath, type PublishedDocument } from '../content/materialise.js'
 import type { ReleaseSnapshot, ResolvedEntity } from './release-snapshot.js'
 import type { VersionRecord } from '../repositories/content-repository.js'
+import type { ReleaseStore } from './release-store.js'
 
 export const LICENSE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/' }
 export const ATTRIBUTION = 'Ketamine therapy content © ketamine-content-api contributors, CC BY 4.0'
@@ -13,8 +17,6 @@ export const DISCLAIMERS: Record<Locale, string> = {
   en: 'This information is for education only and is not medical advice. It has not yet been reviewed by a clinician unless a reviewer is named. Talk to a qualified health professional about your own situation.',
   es: 'Esta información es solo educativa y no constituye consejo médico. Aún no ha sido revisada por un profesional clínico salvo que se indique quién la revisó. Consulta tu situación con un profesional sanitario cualificado.'
 }
-
-export const REVIEW_DUE_WINDOW_DAYS = 30
 
 export type Sort = 'slug' | '-slug' | 'title' | '-title' | 'publishedAt' | '-publishedAt'
 
@@ -31,9 +33,7 @@ export interface ListPage {
   nextCursor: string | null
 }
 
-export function entityUrl (type: EntityType, slug: string): string {
-  return `/v1/${TYPE_PLURALS[type]}/${slug}`
-}
+export const entityUrl = entityPath
 
 export function listEntities (snapshot: ReleaseSnapshot, type: EntityType, options: ListOptions): ListPage {
   const filters = Object.entries(options.filters).filter((entry): entry is [string, string] => entry[1] !== undefined)
@@ -60,7 +60,7 @@ export function listEntities (snapshot: ReleaseSnapshot, type: EntityType, optio
   }
 }
 
-function matchesFilter (snapshot: ReleaseSnapshot, document: EntityDocument, name: string, value: string): boolean {
+function matchesFilter (snapshot: ReleaseSnapshot, document: PublishedDocument, name: string, value: string): boolean {
   if (name === 'condition') return snapshot.related(document.type, document.slug, 'condition').some((link) => link.slug === value)
   return (document as unknown as Record<string, unknown>)[name] === value
 }
@@ -106,22 +106,6 @@ export function parseIncludeList (include: string | undefined): Array<typeof INC
   return requested as Array<typeof INCLUDABLE[number]>
 }
 
-export function reviewOf (document: EntityDocument, today = new Date()): Record<string, unknown> {
-  const review = document.review
-  if (!review.lastReviewed) return { reviewStatus: REVIEW_STATUSES[0] }
-  const due = review.nextReviewDue ?? addDays(review.lastReviewed, 365)
-  const todayIso = today.toISOString().slice(0, 10)
-  const soon = addDays(todayIso, REVIEW_DUE_WINDOW_DAYS)
-  const reviewStatus = todayIso > due ? 'overdue' : soon >= due ? 'due' : 'current'
-  return { ...review, nextReviewDue: due, reviewStatus }
-}
-
-function addDays (isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`)
-  date.setUTCDate(date.getUTCDate() + days)
-  return date.toISOString().slice(0, 10)
-}
-
 export function cardOf (snapshot: ReleaseSnapshot, link: Link, locale: Locale): Record<string, unknown> | null {
   const resolved = snapshot.find(link.type, link.slug, locale)
   if (!resolved) return null
@@ -146,21 +130,21 @@ export interface RenderOptions {
   locale: Locale
 }
 
-export function renderEntity (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, options: RenderOptions): Record<string, unknown> {
+/**
+ * One entity as clients receive it. Without `include` the answer comes from the stored version alone; `include`
+ * embeds cards of the linked entities as they are in `snapshot` (a composite read, not part of the version).
+ */
+export function renderEntity (snapshot: ReleaseSnapshot | null, resolved: ResolvedEntity, options: RenderOptions): Record<string, unknown> {
   const { entity } = resolved
-  const document = entity.document
-  const related = snapshot.related(document.type, document.slug)
+  const { declaredRelated: _declared, ...document } = entity.document
   const full: Record<string, unknown> = {
     ...document,
-    related: related.map((link) => ({ ...link, title: snapshot.find(link.type, link.slug, options.locale)?.entity.document.title ?? link.slug, url: entityUrl(link.type, link.slug) })),
-    review: reviewOf(document),
     version: entity.version,
     contentHash: entity.contentHash,
     publishedAt: entity.publishedAt.toISOString(),
     changeNote: entity.changeNote,
     release: entity.versionRelease,
-    url: entityUrl(document.type, document.slug),
-    availableLocales: snapshot.locales(document.type, document.slug)
+    url: entityUrl(document.type, document.slug)
   }
   const output: Record<string, unknown> = { type: document.type, slug: document.slug, locale: document.locale }
   for (const [key, value] of Object.entries(full)) {
@@ -168,15 +152,24 @@ export function renderEntity (snapshot: ReleaseSnapshot, resolved: ResolvedEntit
   }
   for (const name of options.include) {
     const targetType = (Object.entries(TYPE_PLURALS).find(([, plural]) => plural === name) as [EntityType, string])[0]
-    output[name] = snapshot.related(document.type, document.slug, targetType)
-      .map((link) => cardOf(snapshot, link, options.locale)).filter((card) => card !== null)
+    output[name] = snapshot === null
+      ? []
+      : snapshot.related(document.type, document.slug, targetType).map((link) => cardOf(snapshot, link, options.locale)).filter((card) => card !== null)
   }
   return output
 }
 
+/** `meta` of a list or search answer: it names the release read. */
 export function metaOf (snapshot: ReleaseSnapshot, requestedLocale: Locale, localeFallback: boolean) {
+  return { release: snapshot.release.number, ...entityMetaOf(requestedLocale, localeFallback) }
+}
+
+/**
+ * `meta` of one entity: a function of the requested locale and whether it fell back, nothing else, so the body
+ * of a version is the same whichever release it is read in. The release read is the `KCA-Release` header.
+ */
+export function entityMetaOf (requestedLocale: Locale, localeFallback: boolean) {
   return {
-    release: snapshot.release.number,
     requestedLocale,
     localeFallback,
     attribution: ATTRIBUTION,
@@ -190,12 +183,17 @@ function compare (a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** A stored version as something the renderer takes; only published versions have a document. */
-export function resolvedFromVersion (record: VersionRecord): ResolvedEntity {
+/** A stored version as something the renderer takes. */
+export async function resolvedFromVersion (record: VersionRecord, releases: ReleaseStore): Promise<ResolvedEntity> {
+  if (!isMaterialised(record.document)) {
+    // Published before 0.2: resolved within the release that published it, which holds this very version.
+    const legacy = (await releases.snapshot(record.releaseNumber)).find(record.type, record.slug, record.locale)
+    if (legacy && !legacy.fallback && legacy.entity.version === record.version) return legacy
+  }
   return {
     entity: {
       entityId: record.entityId,
-      document: record.document as EntityDocument,
+      document: record.document as PublishedDocument,
       version: record.version,
       contentHash: record.contentHash,
       publishedAt: record.publishedAt,
@@ -203,6 +201,16 @@ export function resolvedFromVersion (record: VersionRecord): ResolvedEntity {
       versionRelease: record.releaseNumber
     },
     fallback: false
+  }
+}
+
+/** A draft as a preview shows it: resolved against the current release as if it were published now. */
+export function resolvedFromDraft (snapshot: ReleaseSnapshot, draft: { document: EntityDocument, contentHash: string, updatedAt: Date }, locale: Locale): ResolvedEntity {
+  const sources = snapshot.sources().filter((source) => !(source.type === draft.document.type && source.slug === draft.document.slug && source.locale === draft.document.locale))
+  const document = materialise([...sources, draft.document]).get(`${draft.document.type}/${draft.document.slug}/${draft.document.locale}`) as PublishedDocument
+  return {
+    entity: { entityId: 0, document, version: 0, contentHash: draft.contentHash, publishedAt: draft.updatedAt, changeNote: 'draft', versionRelease: 0 },
+    fallback: draft.document.locale !== locale
   }
 }
 

@@ -5,9 +5,9 @@ import { ENTITY_TYPES, PAGE_LIMIT_MAX, SLUG_PATTERN, TYPE_PLURALS, type EntityTy
 import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
 import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolvedFromVersion, versionSummary, type Sort } from '../delivery/representation.js'
 import { diffDocuments } from '../delivery/diff.js'
-import { changeEvent, decodeChangeCursor, encodeChangeCursor } from '../delivery/changes.js'
+import { changeEvent, decodeChangeCursor, encodeChangeCursor, FEED_LIMIT_MAX, versionsOfEvents } from '../delivery/changes.js'
 import { BadRequestError, NotFoundError } from '../errors.js'
-import type { ContentRepository } from '../repositories/content-repository.js'
+import type { AuditRecord, ContentRepository } from '../repositories/content-repository.js'
 
 export interface EntityNode extends Record<string, unknown> {
   type: EntityType
@@ -89,14 +89,14 @@ export function createResolvers (): IResolvers {
       }
     }
   }
-  query.changes = async (_root: unknown, args: { after?: string | null, first?: number | null }, context: MercuriusContext) => {
+  query.changes = async (_root: unknown, args: { after?: string | null, first?: number | null, locale?: Locale | null }, context: MercuriusContext) => {
     const first = args.first ?? 100
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw new BadRequestError('first: must be an integer from 1 to 500')
+    if (!Number.isInteger(first) || first < 1 || first > FEED_LIMIT_MAX) throw new BadRequestError(`first: must be an integer from 1 to ${FEED_LIMIT_MAX}`)
     const after = decodeChangeCursor(args.after ?? undefined)
-    const rows = await context.app.contentRepository.listAudit({ after, limit: first + 1 })
+    const rows = await context.app.contentRepository.listAudit({ after, limit: first + 1, locale: args.locale ?? undefined })
     const page = rows.slice(0, first)
     return {
-      nodes: page.map(changeEvent),
+      nodes: page.map(changeNode),
       pageInfo: { hasNextPage: rows.length > first, endCursor: page.length > 0 ? encodeChangeCursor(page.at(-1)?.id as number) : (args.after ?? null) }
     }
   }
@@ -117,7 +117,7 @@ export function createResolvers (): IResolvers {
         const record = await context.app.contentRepository.findVersion({ type, slug: node.slug, locale: node.locale as Locale }, args.n)
         if (!record || record.state !== 'published') return null
         const snapshot = await context.app.releases.snapshot(record.releaseNumber)
-        return toNode(snapshot, resolvedFromVersion(record), node.locale as Locale)
+        return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), node.locale as Locale)
       },
       diff: async (node: EntityNode, args: { from: number, to: number }, context: MercuriusContext) => {
         const key = { type, slug: node.slug, locale: node.locale as Locale }
@@ -139,10 +139,17 @@ export function createResolvers (): IResolvers {
   }
   return {
     Query: query,
-    Release: { changes: async (release: { number: number }, _args: unknown, context: MercuriusContext) => (await context.app.contentRepository.auditOfRelease(release.number)).map(changeEvent) },
+    Release: { changes: async (release: { number: number }, _args: unknown, context: MercuriusContext) => (await context.app.contentRepository.auditOfRelease(release.number)).map(changeNode) },
     ...typeResolvers,
     Entity: { resolveType: (node: EntityNode) => TYPE_NAMES[node.type] }
   } as unknown as IResolvers
+}
+
+/** A feed event; the audit row rides along (not in the SDL) for the `entity` loader. */
+interface ChangeNode extends ReturnType<typeof changeEvent> { row: AuditRecord }
+
+function changeNode (row: AuditRecord): ChangeNode {
+  return { ...changeEvent(row), row }
 }
 
 function releaseNode (release: { number: number, changeNote: string, sourceCommit: string | null, createdAt: Date, entityCount: number, stats: unknown }) {
@@ -176,6 +183,22 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
       }
     }
     loaders[TYPE_NAMES[type]] = fields
+  }
+  loaders.ChangeEvent = {
+    // The new version, exactly as a read of it in its locale answers while it is current; relations are
+    // resolved in the release that published it. One statement for the versions of a whole page.
+    entity: {
+      opts: { cache: false },
+      loader: async (queries: Array<{ obj: ChangeNode }>, context: MercuriusContext) => {
+        const versions = await versionsOfEvents(repository, queries.map(({ obj }) => obj.row))
+        return await Promise.all(queries.map(async ({ obj }) => {
+          const record = versions.get(`${obj.row.entityId}#${obj.row.version}`)
+          if (!record || record.state !== 'published') return null
+          const snapshot = await context.app.releases.snapshot(record.releaseNumber)
+          return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), record.locale)
+        }))
+      }
+    }
   }
   return loaders as MercuriusLoaders
 }

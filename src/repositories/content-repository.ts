@@ -7,6 +7,7 @@ import {
 } from '../../db/tables/index.js'
 import type { EntityType, Locale } from '../../schema/common.js'
 import type { EntityDocument, Source } from '../../schema/entity.js'
+import type { PublishedDocument } from '../content/materialise.js'
 import { createSearchRepository } from './search-repository.js'
 
 export interface EntityKey { type: EntityType, slug: string, locale: Locale }
@@ -16,7 +17,8 @@ export interface VersionRecord extends EntityKey {
   versionId: number
   version: number
   state: 'published' | 'withdrawn'
-  document: EntityDocument | null
+  /** Published since 0.2: materialised (links, locales, review resolved); before: the editor's document. */
+  document: PublishedDocument | EntityDocument | null
   contentHash: string
   changeNote: string
   sourceFile: string
@@ -147,7 +149,7 @@ export function createContentRepository (db: Db) {
       entityId: number,
       version: number,
       state: 'published' | 'withdrawn',
-      document: EntityDocument | null,
+      document: PublishedDocument | null,
       contentHash: string,
       changeNote: string,
       sourceFile: string,
@@ -182,8 +184,22 @@ export function createContentRepository (db: Db) {
       if (rows.length > 0) await tx.insert(auditLog).values(rows)
     },
 
-    async listAudit (options: { after: number, limit: number }, tx: DbOrTx = db): Promise<AuditRecord[]> {
-      return await tx.select().from(auditLog).where(gt(auditLog.id, options.after)).orderBy(asc(auditLog.id)).limit(options.limit) as AuditRecord[]
+    async listAudit (options: { after: number, limit: number, locale?: Locale | undefined }, tx: DbOrTx = db): Promise<AuditRecord[]> {
+      const after = gt(auditLog.id, options.after)
+      return await tx.select().from(auditLog).where(options.locale === undefined ? after : and(after, eq(auditLog.locale, options.locale)))
+        .orderBy(asc(auditLog.id)).limit(options.limit) as AuditRecord[]
+    },
+
+    /** Given versions of given entities, in one statement (the feed's `include=entity`); keyed `entityId#version`. */
+    async findVersionsOf (wanted: Array<{ entityId: number, version: number }>, tx: DbOrTx = db): Promise<Map<string, VersionRecord>> {
+      const found = new Map<string, VersionRecord>()
+      if (wanted.length === 0) return found
+      const pairs = sql.join(wanted.map((pair) => sql`(${pair.entityId}::int, ${pair.version}::int)`), sql`, `)
+      const rows = await tx.select(versionColumns).from(entityVersions)
+        .innerJoin(entities, eq(entities.id, entityVersions.entityId))
+        .where(sql`(${entityVersions.entityId}, ${entityVersions.version}) in (${pairs})`)
+      for (const row of rows.map(asVersion)) found.set(`${row.entityId}#${row.version}`, row)
+      return found
     },
 
     async auditOfRelease (releaseNumber: number, tx: DbOrTx = db): Promise<AuditRecord[]> {

@@ -165,7 +165,7 @@ function embedPage ({ snapshot, resolved, locale, release, theme, baseUrl }: Pag
   const alternates = snapshot.locales(document.type, document.slug)
     .map((language) => `<link rel="alternate" hreflang="${language}" href="${escapeHtml(`${baseUrl}${pagePath(document.type, document.slug, language)}`)}">`)
   const oembed = `${baseUrl}/oembed?url=${encodeURIComponent(canonical)}&format=json`
-  const fragment = renderHtmlFragment(snapshot, resolved, {
+  const fragment = renderHtmlFragment(resolved, {
     locale,
     // Inside an iframe a followed link would replace the content; related pages are ours and stay in it.
     linkTarget: '_blank',
@@ -180,7 +180,7 @@ function embedPage ({ snapshot, resolved, locale, release, theme, baseUrl }: Pag
       `<link rel="canonical" href="${escapeHtml(canonical)}">`,
       ...alternates,
       `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(oembed)}" title="${escapeHtml(document.title)}">`,
-      `<script type="application/ld+json">${jsonLdScriptContent(renderJsonLd(snapshot, resolved, { locale, baseUrl }))}</script>`
+      `<script type="application/ld+json">${jsonLdScriptContent(renderJsonLd(resolved, { locale, baseUrl }))}</script>`
     ],
     body: fragment
   }, assets)

@@ -6,7 +6,8 @@ import { testDatabase } from '../helper.js'
 import { seedsDir, type SeedEntity } from '../factories.js'
 import { loadCorpus } from '../../src/content/corpus.js'
 import { publishCorpus } from '../../src/content/publish.js'
-import { contentHash } from '../../src/content/canonical.js'
+import { canonicalJson, contentHash } from '../../src/content/canonical.js'
+import { sourceOf } from '../../src/content/materialise.js'
 import { createContentRepository, entityKeyString } from '../../src/repositories/content-repository.js'
 
 const SLUGS = ['risk-a', 'risk-b', 'risk-c', 'risk-d']
@@ -39,9 +40,11 @@ test('publish keeps its invariants under random edits', async (t) => {
     t.equal((await publishCorpus(database.db, await loadCorpus(seeds.path))).release, null)
     const release = await repository.latestReleaseNumber()
     const live = release === null ? [] : await repository.releaseVersions(release)
+    // Each live version was built from exactly its file (and hashes what it stores).
     const expected = corpus.entities.filter((entity) => entity.status === 'published')
-      .map((entity) => [entityKeyString(entity.document), contentHash(entity.document)]).sort()
-    const actual = live.map((version) => [entityKeyString(version), version.contentHash]).sort()
+      .map((entity) => [entityKeyString(entity.document), canonicalJson(entity.document)]).sort()
+    t.ok(live.every((version) => version.contentHash === contentHash(version.document)), 'every version hashes what it stores')
+    const actual = live.map((version) => [entityKeyString(version), canonicalJson(sourceOf(version.document as NonNullable<typeof version.document>))]).sort()
     const keptWhileDraft = corpus.entities.filter((entity) => entity.status === 'draft').map((entity) => entityKeyString(entity.document))
     t.same(actual.filter(([key]) => !keptWhileDraft.includes(key as string)), expected, 'the release holds exactly the published files')
     const histories = new Map<number, number[]>()

@@ -33,14 +33,18 @@ test('publishing is idempotent, versions only what changed, and withdraws remove
   await seeds.remove('topic', 'the-basics')
   const withdrawal = await publishCorpus(database.db, await loadCorpus(seeds.path))
   t.equal(withdrawal.release, 3)
-  t.same(withdrawal.changes.map((change) => [change.slug, change.action, change.version]), [['the-basics', 'withdrawn', 2]])
+  // The topic linked to alpha-disorder: its link disappears from both locales of alpha-disorder, which is a
+  // change of their representation, so each gets a new version naming `related`.
+  t.same(withdrawal.changes.map((change) => [change.slug, change.locale, change.action, change.version]),
+    [['alpha-disorder', 'en', 'updated', 2], ['alpha-disorder', 'es', 'updated', 2], ['the-basics', 'en', 'withdrawn', 2]])
+  t.same(withdrawal.changes.slice(0, 2).map((change) => change.changedFields), [['related'], ['related']])
   t.equal((await repository.releaseVersions(3)).length, SMALL_CORPUS.length - 1)
   const history = await repository.listVersions({ type: 'topic', slug: 'the-basics', locale: 'en' })
   t.same(history.map((version) => version.state), ['published', 'withdrawn'], 'history stays readable')
   t.equal((await repository.releaseVersions(1)).length, SMALL_CORPUS.length, 'old releases are untouched')
 
   const audit = await repository.listAudit({ after: 0, limit: 100 })
-  t.same(audit.map((row) => row.action), [...SMALL_CORPUS.map(() => 'created'), 'updated', 'withdrawn'])
+  t.same(audit.map((row) => row.action), [...SMALL_CORPUS.map(() => 'created'), 'updated', 'updated', 'updated', 'withdrawn'])
   t.equal(audit.at(-1)?.hashBefore, history[0]?.contentHash)
 })
 

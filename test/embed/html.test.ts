@@ -64,7 +64,7 @@ test('HTML fragment', async (t) => {
   const render = (type: 'condition' | 'risk' | 'mechanism' | 'topic', slug: string, locale: 'en' | 'es' = 'en', linkTarget?: '_blank') => {
     const resolved = snapshot.find(type, slug, locale)
     if (!resolved) throw new Error(`${type}/${slug} is not in the test release`)
-    return renderHtmlFragment(snapshot, resolved, { locale, linkTarget })
+    return renderHtmlFragment(resolved, { locale, linkTarget })
   }
 
   t.test('hostile Markdown comes out inert', async (t) => {
@@ -106,7 +106,7 @@ test('HTML fragment', async (t) => {
   t.test('review status line: plain when unreviewed, names and dates when reviewed', async (t) => {
     t.match(render('condition', 'alpha-disorder'), '<p class="kca-review kca-review--unreviewed">Not yet reviewed by a clinician</p>')
     t.match(render('condition', 'alpha-disorder', 'es'), '<p class="kca-review kca-review--unreviewed">Aún no revisado por un profesional clínico</p>')
-    t.match(render('mechanism', 'reviewed-mechanism'), '<p class="kca-review kca-review--current">Reviewed by Ada Example, MD, psychiatrist; Ben Sample, PharmD. ' +
+    t.match(render('mechanism', 'reviewed-mechanism'), '<p class="kca-review kca-review--reviewed">Reviewed by Ada Example, MD, psychiatrist; Ben Sample, PharmD. ' +
       'Last reviewed <time datetime="2025-01-15">January 15, 2025</time>. Next review due <time datetime="2099-01-15">January 15, 2099</time>.</p>')
   })
 
@@ -151,7 +151,7 @@ test('HTML fragment', async (t) => {
     t.match(plain, '<li><span>Title of high-risk</span> <span class="kca-related-type">(risk)</span></li>')
     const resolved = snapshot.find('condition', 'alpha-disorder', 'es')
     if (!resolved) throw new Error('alpha-disorder is not in the test release')
-    const linked = renderHtmlFragment(snapshot, resolved, { locale: 'es', relatedHref: (link) => `/pages/${link.type}/${link.slug}` })
+    const linked = renderHtmlFragment(resolved, { locale: 'es', relatedHref: (link) => `/pages/${link.type}/${link.slug}` })
     t.match(linked, '<li><span lang="en"><a href="/pages/risk/high-risk">Title of high-risk</a></span> <span class="kca-related-type">(riesgo)</span></li>')
   })
 

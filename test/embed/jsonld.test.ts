@@ -4,12 +4,12 @@ import { seedCorpusDatabase } from './helper.js'
 import { seedsDir } from '../factories.js'
 import { publishSeedsDir } from '../publish-helper.js'
 import { ENTITY_TYPES, TYPE_PLURALS } from '../../schema/common.js'
-import type { EntityDocument } from '../../schema/entity.js'
+import type { PublishedDocument } from '../../src/content/materialise.js'
 import { jsonLdScriptContent, renderJsonLd, type JsonLd } from '../../src/delivery/jsonld.js'
 
 const BASE_URL = 'https://content.example.org'
 
-function expectedAbout (document: EntityDocument): string {
+function expectedAbout (document: PublishedDocument): string {
   if (document.type === 'condition') return 'MedicalCondition'
   if (document.type === 'risk') return document.category === 'contraindication' ? 'MedicalContraindication' : 'MedicalRiskFactor'
   return 'Drug'
@@ -25,7 +25,7 @@ test('JSON-LD of every entity of the seed corpus has the required properties', a
         const resolved = snapshot.find(type, english.document.slug, locale)
         if (!resolved) throw new Error(`${type}/${english.document.slug} has no ${locale} version`)
         const document = resolved.entity.document
-        const jsonLd = renderJsonLd(snapshot, resolved, { locale, baseUrl: BASE_URL })
+        const jsonLd = renderJsonLd(resolved, { locale, baseUrl: BASE_URL })
         const about = jsonLd.about as JsonLd
         const where = `${type}/${document.slug} (${locale})`
         t.match(jsonLd, {
@@ -72,11 +72,11 @@ test('JSON-LD states a review only when one exists', async (t) => {
   const reviewed = snapshot.find('condition', 'reviewed-condition', 'en')
   const unreviewed = snapshot.find('risk', 'plain-risk', 'en')
   if (!reviewed || !unreviewed) throw new Error('the test entities were not published')
-  t.match(renderJsonLd(snapshot, reviewed, { locale: 'en', baseUrl: BASE_URL }), {
+  t.match(renderJsonLd(reviewed, { locale: 'en', baseUrl: BASE_URL }), {
     lastReviewed: '2025-01-15',
     reviewedBy: [{ '@type': 'Person', name: 'Ada Example', honorificSuffix: 'MD' }]
   })
-  const plain = renderJsonLd(snapshot, unreviewed, { locale: 'en', baseUrl: BASE_URL })
+  const plain = renderJsonLd(unreviewed, { locale: 'en', baseUrl: BASE_URL })
   t.notOk('lastReviewed' in plain || 'reviewedBy' in plain)
   t.match(plain.about, { '@type': 'MedicalRiskFactor', name: 'Ketamine use', increasesRiskOf: { name: 'Title of plain-risk' } })
 })
@@ -92,7 +92,7 @@ test('JSON-LD links related pages in the language asked for', async (t) => {
   const snapshot = await app.releases.snapshot()
   const resolved = snapshot.find('condition', 'linked-condition', 'es')
   if (!resolved) throw new Error('the test entity was not published')
-  const jsonLd = renderJsonLd(snapshot, resolved, { locale: 'es', baseUrl: `${BASE_URL}/` })
+  const jsonLd = renderJsonLd(resolved, { locale: 'es', baseUrl: `${BASE_URL}/` })
   t.equal(jsonLd.inLanguage, 'en', 'no Spanish translation: the page is the English one')
   t.equal(jsonLd.url, `${BASE_URL}/embed/conditions/linked-condition?locale=en`)
   t.same(jsonLd.relatedLink, [`${BASE_URL}/embed/risks/linked-risk?locale=es`])

@@ -10,7 +10,7 @@ test('REST reads of entities', async (t) => {
   const app = await build(t, { database })
   const get = async (url: string, headers: Record<string, string> = {}) => {
     const response = await app.inject({ method: 'GET', url, headers })
-    return { status: response.statusCode, headers: response.headers, body: response.json() }
+    return { status: response.statusCode, headers: response.headers, body: response.json(), payload: response.payload }
   }
 
   t.test('list with items, meta and no next page', async (t) => {
@@ -140,9 +140,17 @@ test('REST reads of entities', async (t) => {
     t.equal((await publishSeedsDir(database, seeds)).release, 2)
     await app.releases.refresh()
     const current = await get('/v1/risks/low-risk')
-    t.match(current.body, { summary: 'The summary as of release two.', version: 2, meta: { release: 2 } })
+    t.match(current.body, { summary: 'The summary as of release two.', version: 2, release: 2 })
+    t.equal(current.headers['kca-release'], '2', 'the release read is a header: the body depends on the version only')
+    t.notOk('release' in current.body.meta)
     const pinned = await get('/v1/risks/low-risk?release=1')
-    t.match(pinned.body, { summary: 'A short summary of low-risk.', version: 1, meta: { release: 1 } })
+    t.match(pinned.body, { summary: 'A short summary of low-risk.', version: 1, release: 1 })
+    t.equal(pinned.headers['kca-release'], '1')
+    const unchanged = await get('/v1/risks/high-risk')
+    const unchangedPinned = await get('/v1/risks/high-risk?release=1')
+    t.equal(unchanged.headers['kca-release'], '2')
+    t.equal(unchanged.payload, unchangedPinned.payload, 'a version unchanged since release 1 has the same body in both releases')
+    t.equal(unchanged.headers.etag, unchangedPinned.headers.etag, '…and the same ETag')
     const noRelease = await get('/v1/risks/low-risk?release=99')
     t.equal(noRelease.status, 404)
     t.equal(noRelease.body.code, 'KCA_ERR_RELEASE_NOT_FOUND')

@@ -31,6 +31,8 @@ test('edit one condition, delete one risk, publish: history, diff, pinning, 410,
     t.equal(diff.statusCode, 200)
     t.equal(diff.json().changeNote, 'Edit alpha, withdraw low-risk')
     t.match(diff.json().changes, [
+      // What its own file declares, and what it shows (links from either side, resolved): both changed.
+      { path: 'declaredRelated', change: 'changed' },
       { path: 'readingGrade', change: 'changed' },
       { path: 'related', change: 'changed' },
       { path: 'summary', change: 'changed', before: 'A short summary of alpha-disorder.', after: 'An edited summary for release two.' }

@@ -17,7 +17,7 @@ declare module 'fastify' {
   }
 }
 
-const KEPT_HEADERS = ['content-type', 'content-language', 'cache-control', 'surrogate-key', 'cache-tag', 'last-modified', 'vary', 'etag']
+const KEPT_HEADERS = ['content-type', 'content-language', 'cache-control', 'surrogate-key', 'cache-tag', 'last-modified', 'vary', 'etag', 'kca-release']
 
 interface CachedResponse {
   payload: string

@@ -21,7 +21,9 @@ export default fp<DatabasePluginOptions>(async (app, options) => {
   const database = options.database ?? await createDatabase({
     databaseUrl: options.config.DATABASE_URL,
     pgliteDir: options.config.PGLITE_DIR,
-    statementTimeoutMs: options.config.DB_STATEMENT_TIMEOUT_MS
+    statementTimeoutMs: options.config.DB_STATEMENT_TIMEOUT_MS,
+    // The lock on an embedded directory names this server, and where commands hand it their work.
+    owner: { role: 'server', label: `HTTP on ${options.config.HOST}:${options.config.PORT}`, waitForCommandMs: 30_000 }
   })
   if (owned) app.addHook('onClose', async () => { await database.close() })
   await migrateDatabase(database)

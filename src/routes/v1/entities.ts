@@ -7,8 +7,10 @@ import {
   CommonReadQuerySchema, ListFilterSchemas, ListQueryBaseSchema, ProblemSchema, SlugParamsSchema, VersionDiffSchema, VersionListSchema,
   entityResponseSchema, listResponseSchema
 } from '../../../schema/api.js'
-import type { EntityDocument } from '../../../schema/entity.js'
-import { LIST_OMITTED_FIELDS, listEntities, versionSummary, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromVersion, type Sort } from '../../delivery/representation.js'
+import {
+  LIST_OMITTED_FIELDS, entityMetaOf, listEntities, versionSummary, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromDraft,
+  resolvedFromVersion, type Sort
+} from '../../delivery/representation.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../../delivery/release-snapshot.js'
 import { renderHtmlFragment } from '../../delivery/html.js'
 import { renderJsonLd } from '../../delivery/jsonld.js'
@@ -19,17 +21,20 @@ import { missingEntityError } from '../../delivery/missing-entity.js'
 import { BadRequestError, GoneError, NotFoundError } from '../../errors.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
 import { requireScope } from '../../plugins/app/auth.js'
+import { historyIn } from '../../delivery/history.js'
+import { sendEntityJson } from './entity-json.js'
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema }
 const VersionParamsSchema = Type.Object({ slug: SlugParamsSchema.properties.slug, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false })
 const LocaleQuerySchema = Type.Object({ locale: Type.Optional(LocaleSchema) }, { additionalProperties: false })
+const FormatQuerySchema = Type.Optional(StringEnum(FORMATS, { description: 'json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json' }))
 
 const entityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const type of ENTITY_TYPES) registerType(app, type)
 }
 
 /** Keys naming every entity in an answer, for CDN purges: the entity, its links and anything included. */
-function surrogateKeys (snapshot: ReleaseSnapshot, document: EntityDocument, include: string[]): string[] {
+function surrogateKeys (snapshot: ReleaseSnapshot, document: { type: EntityType, slug: string }, include: string[]): string[] {
   const keys = [`${document.type}/${document.slug}`]
   if (include.length > 0) keys.push(...snapshot.related(document.type, document.slug).map((link) => `${link.type}/${link.slug}`))
   return keys
@@ -39,9 +44,16 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   const plural = TYPE_PLURALS[type]
   const tags = [plural]
   const EntityResponse = entityResponseSchema(type)
+  // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
+  const EntityContentResponse = {
+    description: `the ${type}`,
+    content: {
+      'application/json': { schema: EntityResponse },
+      'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) },
+      'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) }
+    }
+  }
   const ListResponse = listResponseSchema(type)
-  // Rendering is shared by all types and typed loosely; the response schema is what enforces the shape.
-  type EntityBody = Static<typeof EntityResponse>
 
   app.get(`/${plural}`, {
     config: { responseCache: true },
@@ -92,20 +104,9 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       querystring: Type.Object({
         ...CommonReadQuerySchema,
         preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' })),
-        format: Type.Optional(StringEnum(FORMATS, { description: 'json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json' }))
+        format: FormatQuerySchema
       }, { additionalProperties: false }),
-      response: {
-        // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
-        200: {
-          description: `the ${type}`,
-          content: {
-            'application/json': { schema: EntityResponse },
-            'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) },
-            'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) }
-          }
-        },
-        ...problems
-      }
+      response: { 200: EntityContentResponse, ...problems }
     }
   }, async (request, reply) => {
     const { slug } = request.params
@@ -117,9 +118,11 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     const includes = parseIncludeList(include)
     const snapshot = await app.releases.snapshot(release)
     reply.header('vary', 'accept-language, accept')
+    // The body depends only on the version and the requested locale; which release was read is said here.
+    reply.header('kca-release', String(snapshot.release.number))
     const sendDocument = (resolved: ResolvedEntity) => format === 'html'
-      ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(snapshot, resolved, { locale }))
-      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(snapshot, resolved, { locale, baseUrl: `${request.protocol}://${request.host}` }))
+      ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale }))
+      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale, baseUrl: `${request.protocol}://${request.host}` }))
     if (preview === true) {
       requireScope(request, 'preview')
       if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
@@ -127,9 +130,9 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       if (draft) {
         setFreshness(reply, { policy: 'private' })
         reply.header('content-language', draft.document.locale)
-        const resolved = { entity: { entityId: 0, document: draft.document, version: 0, contentHash: draft.contentHash, publishedAt: draft.updatedAt, changeNote: 'draft', versionRelease: 0 }, fallback: draft.document.locale !== locale }
+        const resolved = resolvedFromDraft(snapshot, draft, locale)
         if (format !== 'json') return sendDocument(resolved)
-        return { ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }), status: 'draft', meta: metaOf(snapshot, locale, resolved.fallback) } as EntityBody
+        return sendEntityJson(reply, type, { ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }), status: 'draft', meta: entityMetaOf(locale, resolved.fallback) })
       }
     }
     const resolved = snapshot.find(type, slug, locale)
@@ -141,17 +144,19 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       lastModified: resolved.entity.publishedAt
     })
     if (format !== 'json') return sendDocument(resolved)
-    return {
+    return sendEntityJson(reply, type, {
       ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }),
       ...(preview === true ? { status: 'published' } : {}),
-      meta: metaOf(snapshot, locale, resolved.fallback)
-    } as EntityBody
+      meta: entityMetaOf(locale, resolved.fallback)
+    })
   })
 
   app.get(`/${plural}/:slug/versions`, {
     schema: {
       summary: `Version history of a ${type}`,
-      description: 'Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.',
+      description: 'Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. ' +
+        'The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in ' +
+        'that locale gives its English history with localeFallback true. Version numbers count per locale.',
       tags,
       params: SlugParamsSchema,
       querystring: LocaleQuerySchema,
@@ -159,20 +164,18 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     }
   }, async (request, reply) => {
     const { slug } = request.params
-    const locale = request.query.locale ?? 'en'
-    const versions = await app.contentRepository.listVersions({ type, slug, locale })
-    if (versions.length === 0) throw new NotFoundError(`no ${type} with slug "${slug}" in locale ${locale}`)
+    const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
+    const { locale, versions } = await historyIn(app.contentRepository, type, slug, requestedLocale)
+    if (versions.length === 0) throw new NotFoundError(`no ${type} with slug "${slug}"`)
+    versionHeaders(reply, locale)
     setFreshness(reply, { policy: 'current', keys: [`${type}/${slug}`], lastModified: versions.at(-1)?.publishedAt })
-    return {
-      type,
-      slug,
-      locale,
-      items: versions.map(versionSummary)
-    }
+    return { type, slug, locale, requestedLocale, localeFallback: locale !== requestedLocale, items: versions.map(versionSummary) }
   })
 
-  const findVersion = async (slug: string, locale: Locale, version: number) => {
-    const record = await app.contentRepository.findVersion({ type, slug, locale }, version)
+  /** Version `n` in the locale a read would serve: the requested one if it has a history, else English. */
+  const findVersion = async (slug: string, requestedLocale: Locale, version: number) => {
+    const { locale, versions } = await historyIn(app.contentRepository, type, slug, requestedLocale)
+    const record = versions.find((candidate) => candidate.version === version)
     if (!record) throw new NotFoundError(`${type} "${slug}" has no version ${version} in locale ${locale}`)
     if (record.state === 'withdrawn') throw new GoneError(`version ${version} of ${type} "${slug}" is its withdrawal in release ${record.releaseNumber}; earlier versions stay readable`)
     return record
@@ -182,27 +185,33 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     config: { responseCache: true },
     schema: {
       summary: `One version of a ${type}`,
-      description: 'The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.',
+      description: 'The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. ' +
+        'Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.',
       tags,
       params: VersionParamsSchema,
-      querystring: LocaleQuerySchema,
-      response: { 200: EntityResponse, ...problems }
+      querystring: Type.Object({ locale: Type.Optional(LocaleSchema), format: FormatQuerySchema }, { additionalProperties: false }),
+      response: { 200: EntityContentResponse, ...problems }
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
-    const locale = request.query.locale ?? 'en'
-    const record = await findVersion(slug, locale, version)
-    const snapshot = await app.releases.snapshot(record.releaseNumber)
-    reply.header('content-language', locale)
+    const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
+    const format = negotiateFormat(request.query.format, request.headers.accept)
+    const record = await findVersion(slug, requestedLocale, version)
+    const resolved = { ...await resolvedFromVersion(record, app.releases), fallback: record.locale !== requestedLocale }
+    versionHeaders(reply, record.locale)
+    reply.header('vary', 'accept-language, accept')
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
-    return { ...renderEntity(snapshot, resolvedFromVersion(record), { fields: null, include: [], locale }), meta: metaOf(snapshot, locale, false) } as EntityBody
+    if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale: requestedLocale }))
+    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: `${request.protocol}://${request.host}` }))
+    return sendEntityJson(reply, type, { ...renderEntity(null, resolved, { fields: null, include: [], locale: requestedLocale }), meta: entityMetaOf(requestedLocale, resolved.fallback) })
   })
 
   app.get(`/${plural}/:slug/versions/:version/diff`, {
     config: { responseCache: true },
     schema: {
       summary: `Field-level changes between two versions of a ${type}`,
-      description: 'What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.',
+      description: 'What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. ' +
+        'Locale as for the version history. Immutable.',
       tags,
       params: VersionParamsSchema,
       querystring: Type.Object({ from: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })), locale: Type.Optional(LocaleSchema) }, { additionalProperties: false }),
@@ -210,21 +219,29 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
-    const locale = request.query.locale ?? 'en'
+    const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
     const from = request.query.from ?? version - 1
     if (from < 1) throw new BadRequestError('from: version 1 has no earlier version; give from= explicitly')
-    const [older, newer] = await Promise.all([findVersion(slug, locale, from), findVersion(slug, locale, version)])
+    const [older, newer] = await Promise.all([findVersion(slug, requestedLocale, from), findVersion(slug, requestedLocale, version)])
+    versionHeaders(reply, newer.locale)
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: newer.publishedAt })
     return {
       type,
       slug,
-      locale,
+      locale: newer.locale,
+      requestedLocale,
+      localeFallback: newer.locale !== requestedLocale,
       from,
       to: version,
       changeNote: newer.changeNote,
       changes: diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>)
     }
   })
+}
+
+function versionHeaders (reply: { header: (name: string, value: string) => unknown }, locale: Locale): void {
+  reply.header('content-language', locale)
+  reply.header('vary', 'accept-language')
 }
 
 export default entityRoutes

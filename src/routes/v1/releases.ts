@@ -3,12 +3,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ChangeEventSchema, ProblemSchema, ReleaseDetailSchema, ReleaseSchema } from '../../../schema/api.js'
+import { LocaleSchema, StringEnum, type EntityType } from '../../../schema/common.js'
 import type { ReleaseRecord } from '../../repositories/content-repository.js'
-import { changeEvent, decodeChangeCursor, encodeChangeCursor } from '../../delivery/changes.js'
-import { ReleaseNotFoundError } from '../../errors.js'
+import { changeEvent, decodeChangeCursor, encodeChangeCursor, FEED_ENTITY_LIMIT_MAX, FEED_LIMIT_MAX, versionsOfEvents } from '../../delivery/changes.js'
+import { entityMetaOf, renderEntity, resolvedFromVersion } from '../../delivery/representation.js'
+import { BadRequestError, ReleaseNotFoundError } from '../../errors.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
+import { entityJsonWithEtag } from './entity-json.js'
 
-const FEED_LIMIT_MAX = 500
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema }
 
 function releaseOut (release: ReleaseRecord) {
@@ -67,12 +69,17 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/changes', {
     schema: {
       summary: 'Changes feed',
-      description: 'Every created, updated and withdrawn event in publish order. Start with since=0 (or none), then pass the last nextCursor. ' +
-        'Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear.',
+      description: 'Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed ' +
+        '(a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). ' +
+        'Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, ' +
+        'withdrawals included. Drafts never appear. With include=entity each event carries the new version\'s representation and ETag ' +
+        `(at most ${FEED_ENTITY_LIMIT_MAX} events a page); locale= keeps only that locale's events.`,
       tags: ['releases'],
       querystring: Type.Object({
         since: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FEED_LIMIT_MAX, default: 100 }))
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FEED_LIMIT_MAX, default: 100, description: `at most ${FEED_LIMIT_MAX}, or ${FEED_ENTITY_LIMIT_MAX} with include=entity` })),
+        include: Type.Optional(StringEnum(['entity'] as const, { description: 'entity: carry each new version\'s representation' })),
+        locale: Type.Optional(LocaleSchema)
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({
@@ -85,12 +92,33 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const after = decodeChangeCursor(request.query.since)
+    const withEntity = request.query.include === 'entity'
     const limit = request.query.limit ?? 100
-    const rows = await app.contentRepository.listAudit({ after, limit: limit + 1 })
+    if (withEntity && limit > FEED_ENTITY_LIMIT_MAX) throw new BadRequestError(`limit: at most ${FEED_ENTITY_LIMIT_MAX} with include=entity`)
+    const rows = await app.contentRepository.listAudit({ after, limit: limit + 1, locale: request.query.locale })
     const page = rows.slice(0, limit)
+    const versions = withEntity ? await versionsOfEvents(app.contentRepository, page) : null
+    const items = []
+    for (const row of page) {
+      const event = changeEvent(row)
+      if (!versions) {
+        items.push(event)
+        continue
+      }
+      const record = versions.get(`${row.entityId}#${row.version}`)
+      if (!record || record.state !== 'published') {
+        items.push({ ...event, entity: null, etag: null })
+        continue
+      }
+      // Exactly what GET /v1/{type}/{slug}?locale=<event locale> serves while this version is current.
+      const resolved = await resolvedFromVersion(record, app.releases)
+      const body = { ...renderEntity(null, resolved, { fields: null, include: [], locale: record.locale }), meta: entityMetaOf(record.locale, false) }
+      const { json, etag } = entityJsonWithEtag(reply, record.type as EntityType, body)
+      items.push({ ...event, entity: JSON.parse(json) as Record<string, unknown>, etag })
+    }
     setFreshness(reply, { policy: 'feed', keys: ['changes'] })
     return {
-      items: page.map(changeEvent),
+      items,
       nextCursor: page.length > 0 ? encodeChangeCursor(page.at(-1)?.id as number) : (request.query.since ?? '0'),
       hasMore: rows.length > limit
     }
