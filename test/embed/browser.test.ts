@@ -107,6 +107,10 @@ async function fittedFrame (t: { comment: (message: string) => void }, host: Pag
   return last
 }
 
+// Sixteen page visits in one browser: well within two minutes alone, but not always beside other test files on
+// a loaded two-core machine (113 s was seen), so this file allows itself five.
+t.setTimeout(300_000)
+
 if (!existsSync(CHROMIUM)) {
   t.plan(0, `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`)
 } else {
