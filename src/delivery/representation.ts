@@ -15,7 +15,7 @@ export const LICENSE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/li
 export const ATTRIBUTION = 'Ketamine therapy content © ketamine-content-api contributors, CC BY 4.0'
 export const DISCLAIMERS: Record<Locale, string> = {
   en: 'This information is for education only and is not medical advice. It has not yet been reviewed by a clinician unless a reviewer is named. Talk to a qualified health professional about your own situation.',
-  es: 'Esta información es solo educativa y no constituye consejo médico. Aún no ha sido revisada por un profesional clínico salvo que se indique quién la revisó. Consulta tu situación con un profesional sanitario cualificado.'
+  es: 'Esta información es solo educativa y no constituye consejo médico. Aún no ha sido revisada por un profesional clínico salvo que se indique quién la revisó. Consulte su situación con un profesional sanitario cualificado.'
 }
 
 export type Sort = 'slug' | '-slug' | 'title' | '-title' | 'publishedAt' | '-publishedAt'
