@@ -31,6 +31,10 @@ export interface ListOptions {
 export interface ListPage {
   items: ResolvedEntity[]
   nextCursor: string | null
+  /** The cursor of each item's own position: a later request with it resumes right after that item. */
+  cursors: string[]
+  /** Items come before this page (it started from a cursor that is not before the first item). */
+  hasPrevious: boolean
 }
 
 export const entityUrl = entityPath
@@ -56,7 +60,9 @@ export function listEntities (snapshot: ReleaseSnapshot, type: EntityType, optio
   const hasMore = start + options.limit < ordered.length
   return {
     items: page.map((item) => item.resolved),
-    nextCursor: hasMore && last ? encodeCursor({ context, key: last.key, slug: last.slug }) : null
+    nextCursor: hasMore && last ? encodeCursor({ context, key: last.key, slug: last.slug }) : null,
+    cursors: page.map((item) => encodeCursor({ context, key: item.key, slug: item.slug })),
+    hasPrevious: start > 0
   }
 }
 
