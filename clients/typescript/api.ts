@@ -13,7 +13,44 @@ export interface paths {
         };
         /**
          * The GraphQL schema (SDL)
-         * @description Published as a file because introspection is off in production.
+         * @description The schema as a file, for tools that read SDL; introspection answers the same.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graphql/possible-types.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * possibleTypes of the GraphQL schema
+         * @description Which object types implement each interface, as Apollo Client's InMemoryCache takes it.
          */
         get: {
             parameters: {
