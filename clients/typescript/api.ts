@@ -13,9 +13,29 @@ export interface paths {
         };
         /**
          * The GraphQL schema (SDL)
-         * @description Published as a file because introspection is off in production.
+         * @description The schema as a file, for tools that read SDL; introspection answers the same.
          */
         get: operations["getGraphqlSchemaGraphql"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graphql/possible-types.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * possibleTypes of the GraphQL schema
+         * @description Which object types implement each interface, as Apollo Client's InMemoryCache takes it.
+         */
+        get: operations["getGraphqlPossibleTypesJson"];
         put?: never;
         post?: never;
         delete?: never;
@@ -141,7 +161,7 @@ export interface paths {
         };
         /**
          * Embed page of an entity
-         * @description A complete, accessible HTML page for an <iframe>: content, citations, review status, attribution and the same schema.org JSON-LD as `/v1/{type}/{slug}.jsonld`. No scripts and no third-party requests; its Content-Security-Policy allows only its own inline stylesheet, and any site may frame it. `locale` (else Accept-Language) chooses the language; `release` pins the content.
+         * @description A complete, accessible HTML page for an <iframe>: content, citations, review status, crisis lines, attribution and the same schema.org JSON-LD as `?format=jsonld`. Every outcome is a framable page in the reader's language: a withdrawn entity answers 410 with its tombstone (when, why, link to its history), an unknown one 404, a malformed link 400. `type` is plural or singular. `locale` (else Accept-Language) chooses the language; `release` pins the content; `theme` is light (default), dark or auto. Its only script reports the content's height to the framing page with postMessage (`{ type: "kca:resize", version: 1, height, href }`); its Content-Security-Policy allows only its own inline stylesheet and that script, and any site may frame it.
          */
         get: operations["getEmbedPage"];
         put?: never;
@@ -161,7 +181,7 @@ export interface paths {
         };
         /**
          * The <ketamine-content> web component
-         * @description A dependency-free ES module: `<script type="module" src="…/embed.js"></script>` then `<ketamine-content type="condition" slug="ptsd" locale="es"></ketamine-content>`. It reads the entity from this API (the origin it was loaded from) and renders it into shadow DOM with text nodes only: no eval, no inline handlers, no innerHTML.
+         * @description A dependency-free ES module: `<script type="module" src="…/embed.js"></script>` then `<ketamine-content type="condition" slug="ptsd"></ketamine-content>`. It reads the entity from this API (the origin it was loaded from) with one request per distinct entity on the page, and renders it into shadow DOM with text nodes only: no eval, no inline handlers, no innerHTML. Language: the `locale` attribute, else the page's `lang`, else Accept-Language. It also fits every iframe of an embed page on the page to its content's height.
          */
         get: operations["getEmbedScript"];
         put?: never;
@@ -181,7 +201,7 @@ export interface paths {
         };
         /**
          * oEmbed for an entity URL
-         * @description oEmbed 1.0 (`rich`) for an `/embed/{type}/{slug}` or `/v1/{type}/{slug}` URL of this API, with an <iframe> of the embed page in `html`. A URL that is not ours, or names no published entity, answers 404; `format=xml` answers 501.
+         * @description oEmbed 1.0 (`rich`) for an `/embed/{type}/{slug}` or `/v1/{type}/{slug}` URL of this API (type plural or singular; `locale`, `release` and `theme` of the URL are kept). `html` is an <iframe> of the embed page (no inline style: it works under a strict CSP) and the /embed.js module, which keeps the frame within its container and fits its height to the content. `width` is at most 640 and `maxwidth`; `height` estimates the content's height at that width, at most `maxheight` (the frame then never grows past it). A URL that is not ours, or names no published entity, answers 404; a withdrawn entity 410; `format=xml` answers 501.
          */
         get: operations["getOembed"];
         put?: never;
@@ -281,7 +301,7 @@ export interface paths {
         };
         /**
          * Version history of a topic
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: operations["listTopicVersions"];
         put?: never;
@@ -301,7 +321,7 @@ export interface paths {
         };
         /**
          * One version of a topic
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: operations["getTopicVersion"];
         put?: never;
@@ -321,7 +341,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a topic
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: operations["diffTopicVersions"];
         put?: never;
@@ -421,7 +441,7 @@ export interface paths {
         };
         /**
          * Version history of a condition
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: operations["listConditionVersions"];
         put?: never;
@@ -441,7 +461,7 @@ export interface paths {
         };
         /**
          * One version of a condition
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: operations["getConditionVersion"];
         put?: never;
@@ -461,7 +481,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a condition
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: operations["diffConditionVersions"];
         put?: never;
@@ -561,7 +581,7 @@ export interface paths {
         };
         /**
          * Version history of a risk
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: operations["listRiskVersions"];
         put?: never;
@@ -581,7 +601,7 @@ export interface paths {
         };
         /**
          * One version of a risk
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: operations["getRiskVersion"];
         put?: never;
@@ -601,7 +621,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a risk
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: operations["diffRiskVersions"];
         put?: never;
@@ -701,7 +721,7 @@ export interface paths {
         };
         /**
          * Version history of a mechanism
-         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one.
+         * @description Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in that locale gives its English history with localeFallback true. Version numbers count per locale.
          */
         get: operations["listMechanismVersions"];
         put?: never;
@@ -721,7 +741,7 @@ export interface paths {
         };
         /**
          * One version of a mechanism
-         * @description The entity exactly as it was published in that version, with links resolved within the release that published it. Immutable.
+         * @description The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.
          */
         get: operations["getMechanismVersion"];
         put?: never;
@@ -741,7 +761,7 @@ export interface paths {
         };
         /**
          * Field-level changes between two versions of a mechanism
-         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Immutable.
+         * @description What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. Locale as for the version history. Immutable.
          */
         get: operations["diffMechanismVersions"];
         put?: never;
@@ -795,7 +815,7 @@ export interface paths {
         };
         /**
          * Changes feed
-         * @description Every created, updated and withdrawn event in publish order. Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear.
+         * @description Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed (a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear. With include=entity each event carries the new version's representation and ETag (at most 100 events a page); locale= keeps only that locale's events.
          */
         get: operations["listChanges"];
         put?: never;
@@ -924,6 +944,54 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGraphqlPossibleTypesJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
             401: {
                 headers: {
@@ -1092,23 +1160,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
-            429: {
-                headers: {
-                    /** @description seconds to wait before retrying */
-                    "retry-after"?: number;
-                    /** @description requests allowed per minute to this client */
-                    "ratelimit-limit"?: number;
-                    /** @description requests left in this window */
-                    "ratelimit-remaining"?: number;
-                    /** @description seconds until the window resets */
-                    "ratelimit-reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
             503: {
                 headers: {
@@ -1151,23 +1202,6 @@ export interface operations {
             /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
-            429: {
-                headers: {
-                    /** @description seconds to wait before retrying */
-                    "retry-after"?: number;
-                    /** @description requests allowed per minute to this client */
-                    "ratelimit-limit"?: number;
-                    /** @description requests left in this window */
-                    "ratelimit-remaining"?: number;
-                    /** @description seconds until the window resets */
-                    "ratelimit-reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1331,11 +1365,13 @@ export interface operations {
                 locale?: "en" | "es";
                 /** @description show the entity as of this release (pinned) */
                 release?: number;
+                /** @description colour scheme: light (default), dark, or auto to follow the reader's system */
+                theme?: "light" | "dark" | "auto";
             };
             header?: never;
             path: {
-                /** @description kind of entity */
-                type: "topics" | "conditions" | "risks" | "mechanisms";
+                /** @description kind of entity, plural or singular (`conditions` or `condition`) */
+                type: "topics" | "conditions" | "risks" | "mechanisms" | "topic" | "condition" | "risk" | "mechanism";
                 /**
                  * @description kebab-case identifier, unique per type
                  * @example ptsd
@@ -1362,6 +1398,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
                 };
             };
             /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
@@ -1380,6 +1417,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
                 };
             };
             /** @description `KCA_ERR_GONE`: see /docs/errors */
@@ -1389,6 +1427,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
                 };
             };
             /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
@@ -1508,9 +1547,10 @@ export interface operations {
                         title: string;
                         provider_name: string;
                         provider_url: string;
-                        /** @description an <iframe> of the embed page */
+                        /** @description an <iframe> of the embed page and the /embed.js module that fits its height to the content */
                         html: string;
                         width: number;
+                        /** @description an estimate of the content's height at `width`; /embed.js then sets the exact one */
                         height: number;
                         /** @description seconds a consumer may keep this answer */
                         cache_age: number;
@@ -1537,6 +1577,15 @@ export interface operations {
             };
             /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1717,23 +1766,33 @@ export interface operations {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -2078,23 +2137,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -2221,8 +2290,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -2587,11 +2654,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         items: {
                             version: number;
                             /** @enum {string} */
@@ -2670,6 +2745,8 @@ export interface operations {
                  * @example es
                  */
                 locale?: "en" | "es";
+                /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                format?: "json" | "html" | "jsonld";
             };
             header?: never;
             path: {
@@ -2684,7 +2761,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a topic in one locale, with the attribution to show */
+            /** @description the topic */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2782,23 +2859,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -2925,8 +3012,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -2942,6 +3027,10 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
+                    };
+                    "text/html": string;
+                    "application/ld+json": {
+                        [key: string]: unknown;
                     };
                 };
             };
@@ -3049,11 +3138,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         from: number;
                         to: number;
                         /** @description the change note of the newer version */
@@ -3285,23 +3382,33 @@ export interface operations {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -3662,23 +3769,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -3805,8 +3922,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -4171,11 +4286,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         items: {
                             version: number;
                             /** @enum {string} */
@@ -4254,6 +4377,8 @@ export interface operations {
                  * @example es
                  */
                 locale?: "en" | "es";
+                /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                format?: "json" | "html" | "jsonld";
             };
             header?: never;
             path: {
@@ -4268,7 +4393,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a condition in one locale, with the attribution to show */
+            /** @description the condition */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4382,23 +4507,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -4525,8 +4660,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -4542,6 +4675,10 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
+                    };
+                    "text/html": string;
+                    "application/ld+json": {
+                        [key: string]: unknown;
                     };
                 };
             };
@@ -4649,11 +4786,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         from: number;
                         to: number;
                         /** @description the change note of the newer version */
@@ -4882,23 +5027,33 @@ export interface operations {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -5249,23 +5404,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -5392,8 +5557,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -5758,11 +5921,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         items: {
                             version: number;
                             /** @enum {string} */
@@ -5841,6 +6012,8 @@ export interface operations {
                  * @example es
                  */
                 locale?: "en" | "es";
+                /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                format?: "json" | "html" | "jsonld";
             };
             header?: never;
             path: {
@@ -5855,7 +6028,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a risk in one locale, with the attribution to show */
+            /** @description the risk */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5959,23 +6132,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -6102,8 +6285,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -6119,6 +6300,10 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
+                    };
+                    "text/html": string;
+                    "application/ld+json": {
+                        [key: string]: unknown;
                     };
                 };
             };
@@ -6226,11 +6411,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         from: number;
                         to: number;
                         /** @description the change note of the newer version */
@@ -6453,23 +6646,33 @@ export interface operations {
                                  * @example ptsd
                                  */
                                 slug: string;
+                                /**
+                                 * @description content language; a missing translation falls back to en
+                                 * @example es
+                                 * @enum {string}
+                                 */
+                                locale: "en" | "es";
+                                /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                                 title: string;
                                 /** @description path of the linked entity in this API */
                                 url: string;
                             }[];
                             review?: {
                                 /**
-                                 * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                                 * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                                  * @enum {string}
                                  */
-                                reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                                reviewStatus: "unreviewed" | "reviewed";
                                 reviewedBy?: {
                                     name: string;
                                     credentials: string;
                                 }[];
                                 /** Format: date */
                                 lastReviewed?: string;
-                                /** Format: date */
+                                /**
+                                 * Format: date
+                                 * @description as the file gives it, else a year after lastReviewed
+                                 */
                                 nextReviewDue?: string;
                             };
                             version?: number;
@@ -6816,23 +7019,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -6959,8 +7172,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -7325,11 +7536,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         items: {
                             version: number;
                             /** @enum {string} */
@@ -7408,6 +7627,8 @@ export interface operations {
                  * @example es
                  */
                 locale?: "en" | "es";
+                /** @description json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json */
+                format?: "json" | "html" | "jsonld";
             };
             header?: never;
             path: {
@@ -7422,7 +7643,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a mechanism in one locale, with the attribution to show */
+            /** @description the mechanism */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7522,23 +7743,33 @@ export interface operations {
                              * @example ptsd
                              */
                             slug: string;
+                            /**
+                             * @description content language; a missing translation falls back to en
+                             * @example es
+                             * @enum {string}
+                             */
+                            locale: "en" | "es";
+                            /** @description the linked entity's title in this entity's locale, or in English (locale says which) when it has no translation */
                             title: string;
                             /** @description path of the linked entity in this API */
                             url: string;
                         }[];
                         review?: {
                             /**
-                             * @description unreviewed until a named clinician has reviewed the text; then current, due (within 30 days) or overdue
+                             * @description unreviewed until a named clinician has reviewed the text, then reviewed. Whether a review is overdue is not stated (it would change with the clock, not the content): compare nextReviewDue with your own date
                              * @enum {string}
                              */
-                            reviewStatus: "unreviewed" | "current" | "due" | "overdue";
+                            reviewStatus: "unreviewed" | "reviewed";
                             reviewedBy?: {
                                 name: string;
                                 credentials: string;
                             }[];
                             /** Format: date */
                             lastReviewed?: string;
-                            /** Format: date */
+                            /**
+                             * Format: date
+                             * @description as the file gives it, else a year after lastReviewed
+                             */
                             nextReviewDue?: string;
                         };
                         version?: number;
@@ -7665,8 +7896,6 @@ export interface operations {
                             level?: "lay" | "clinician";
                         }[];
                         meta: {
-                            /** @description the release this answer was read from */
-                            release: number;
                             /**
                              * @description content language; a missing translation falls back to en
                              * @example es
@@ -7682,6 +7911,10 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
+                    };
+                    "text/html": string;
+                    "application/ld+json": {
+                        [key: string]: unknown;
                     };
                 };
             };
@@ -7789,11 +8022,19 @@ export interface operations {
                          */
                         slug: string;
                         /**
-                         * @description content language; a missing translation falls back to en
+                         * @description the locale whose versions these are (version numbers count per locale)
                          * @example es
                          * @enum {string}
                          */
                         locale: "en" | "es";
+                        /**
+                         * @description content language; a missing translation falls back to en
+                         * @example es
+                         * @enum {string}
+                         */
+                        requestedLocale: "en" | "es";
+                        /** @description true when the entity has no history in the requested locale and the English one is given */
+                        localeFallback: boolean;
                         from: number;
                         to: number;
                         /** @description the change note of the newer version */
@@ -8018,6 +8259,12 @@ export interface operations {
                             at: string;
                             /** @description where the new version can be read */
                             url: string;
+                            /** @description with include=entity: the representation of this version; null for a withdrawal */
+                            entity?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
+                            etag?: string | null;
                         }[];
                     };
                 };
@@ -8083,7 +8330,15 @@ export interface operations {
         parameters: {
             query?: {
                 since?: string;
+                /** @description at most 500, or 100 with include=entity */
                 limit?: number;
+                /** @description entity: carry each new version's representation */
+                include?: "entity";
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
             };
             header?: never;
             path?: never;
@@ -8124,6 +8379,12 @@ export interface operations {
                             at: string;
                             /** @description where the new version can be read */
                             url: string;
+                            /** @description with include=entity: the representation of this version; null for a withdrawal */
+                            entity?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
+                            etag?: string | null;
                         }[];
                         /** @description pass as since= next time; equals since when there is nothing new */
                         nextCursor: string;
