@@ -20,6 +20,13 @@ export const ERROR_CATALOGUE = {
   KCA_ERR_BAD_URL: { status: 400, title: 'Bad URL', seenIn: ['http'], meaning: 'The URL path is not valid percent-encoded UTF-8 (for example `%ff%fe`).' },
   KCA_ERR_INVALID_CURSOR: { status: 400, title: 'Invalid Cursor', seenIn: ['rest', 'graphql'], meaning: 'The cursor was not issued by this API for this list (or was altered). Start the list again without it.' },
   KCA_ERR_QUERY_COST: { status: 400, title: 'Query Too Costly', seenIn: ['graphql'], meaning: 'The GraphQL document would cost more than the per-query budget (every list multiplies what it selects). Ask for smaller pages or fewer nested lists.' },
+  KCA_ERR_GRAPHQL_REQUEST: { status: 400, title: 'Not a GraphQL Request', seenIn: ['graphql'], meaning: 'The HTTP request is not a GraphQL request: the query is missing or not a string, variables or extensions are not a map, or it is a batch.' },
+  KCA_ERR_GRAPHQL_SYNTAX: { status: 400, title: 'GraphQL Syntax Error', seenIn: ['graphql'], meaning: 'The query is not a GraphQL document (including JSON sent where GraphQL text belongs). `locations` points at the error.' },
+  KCA_ERR_QUERY_DEPTH: { status: 400, title: 'Query Too Deep', seenIn: ['graphql'], meaning: 'The document nests deeper than 10 fields, counted through fragments (introspection excepted).' },
+  KCA_ERR_QUERY_ALIASES: { status: 400, title: 'Too Many Aliases', seenIn: ['graphql'], meaning: 'The document uses more than 15 aliases.' },
+  PERSISTED_QUERY_NOT_FOUND: { status: 400, title: 'Persisted Query Not Found', seenIn: ['graphql'], meaning: 'The sha256Hash is not registered on this instance: send the query with it once (automatic persisted queries), or use a trusted document. Unprefixed because APQ clients act on exactly this code.' },
+  KCA_ERR_PERSISTED_QUERY_MISMATCH: { status: 400, title: 'Persisted Query Mismatch', seenIn: ['graphql'], meaning: 'The sha256Hash sent is not the hash of the query sent with it.' },
+  KCA_ERR_DOCUMENT_NOT_TRUSTED: { status: 403, title: 'Document Not Trusted', seenIn: ['graphql'], meaning: 'Trusted-documents mode: only registered documents run. Send extensions.persistedQuery with the sha256Hash of one.' },
   KCA_ERR_GRAPHQL_VALIDATION: { status: 400, title: 'Invalid GraphQL Document', seenIn: ['graphql'], meaning: 'The GraphQL document does not parse or does not validate against the schema (including the depth, alias and token limits).' },
   KCA_ERR_UNAUTHORIZED: { status: 401, title: 'Unauthorized', seenIn: ['rest', 'graphql'], meaning: 'An API key was sent but is not valid or was revoked, or the request needs a key. Reads need no key: leave the header out, or send a valid key.' },
   KCA_ERR_FORBIDDEN: { status: 403, title: 'Forbidden', seenIn: ['rest', 'graphql'], meaning: 'The API key is valid but lacks the scope the request needs (for example `preview` for drafts).' },
@@ -108,22 +115,9 @@ export function problemType (code: ErrorCode): string {
 
 // GraphQL over HTTP. A malformed request (no query, a query that is not a string or is JSON, variables that are not
 // a map …) is a 400 whatever the media type; a document the server refuses to run is a GraphQL request error.
-export const GraphqlRequestError = createError<[string]>('KCA_ERR_GRAPHQL_REQUEST', '%s', 400)
-export const GraphqlSyntaxError = createError<[string]>('KCA_ERR_GRAPHQL_SYNTAX', '%s', 400)
+export const GraphqlRequestError = registered<[string]>('KCA_ERR_GRAPHQL_REQUEST', '%s')
+export const GraphqlSyntaxError = registered<[string]>('KCA_ERR_GRAPHQL_SYNTAX', '%s')
 /** The code and message every automatic-persisted-query client (Apollo, urql, graphql-http …) acts on: not ours to prefix. */
-export const PersistedQueryNotFoundError = createError('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', 400)
-export const PersistedQueryMismatchError = createError('KCA_ERR_PERSISTED_QUERY_MISMATCH', 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it', 400)
-export const DocumentNotTrustedError = createError('KCA_ERR_DOCUMENT_NOT_TRUSTED', 'this server runs only registered documents: send extensions.persistedQuery with the sha256Hash of one', 403)
-
-/** Codes only GraphQL answers carry (in `extensions.code`), with what each means. */
-export const GRAPHQL_ERROR_CODES: Record<string, string> = {
-  KCA_ERR_GRAPHQL_REQUEST: 'the HTTP request is not a GraphQL request: query missing or not a string, variables or extensions not a map, a batch',
-  KCA_ERR_GRAPHQL_SYNTAX: 'the query is not a GraphQL document (including JSON sent where GraphQL text belongs)',
-  KCA_ERR_GRAPHQL_VALIDATION: 'the document does not validate against the schema, or a variable does not coerce',
-  KCA_ERR_QUERY_DEPTH: 'the document nests deeper than 10 fields (introspection excepted)',
-  KCA_ERR_QUERY_ALIASES: 'the document uses more than 15 aliases',
-  KCA_ERR_QUERY_COST: 'the document would cost more than 10,000 before it runs',
-  PERSISTED_QUERY_NOT_FOUND: 'the sha256Hash is not registered here: send the query with it once (APQ), or use a trusted document',
-  KCA_ERR_PERSISTED_QUERY_MISMATCH: 'the sha256Hash sent is not the hash of the query sent with it',
-  KCA_ERR_DOCUMENT_NOT_TRUSTED: 'trusted-documents mode: only registered documents run'
-}
+export const PersistedQueryNotFoundError = registered('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound')
+export const PersistedQueryMismatchError = registered('KCA_ERR_PERSISTED_QUERY_MISMATCH', 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it')
+export const DocumentNotTrustedError = registered('KCA_ERR_DOCUMENT_NOT_TRUSTED', 'this server runs only registered documents: send extensions.persistedQuery with the sha256Hash of one')

@@ -881,7 +881,7 @@ export interface components {
              * @description stable, machine-readable; the error catalogue explains each
              * @enum {string}
              */
-            code: "KCA_ERR_BAD_REQUEST" | "KCA_ERR_VALIDATION" | "KCA_ERR_BAD_URL" | "KCA_ERR_INVALID_CURSOR" | "KCA_ERR_QUERY_COST" | "KCA_ERR_GRAPHQL_VALIDATION" | "KCA_ERR_UNAUTHORIZED" | "KCA_ERR_FORBIDDEN" | "KCA_ERR_NOT_FOUND" | "KCA_ERR_RELEASE_NOT_FOUND" | "KCA_ERR_ROUTE_NOT_FOUND" | "KCA_ERR_METHOD_NOT_ALLOWED" | "KCA_ERR_REQUEST_TIMEOUT" | "KCA_ERR_GONE" | "KCA_ERR_BODY_TOO_LARGE" | "KCA_ERR_URI_TOO_LONG" | "KCA_ERR_UNSUPPORTED_MEDIA_TYPE" | "KCA_ERR_RATE_LIMITED" | "KCA_ERR_HEADERS_TOO_LARGE" | "KCA_ERR_INTERNAL" | "KCA_ERR_FORMAT_NOT_IMPLEMENTED" | "KCA_ERR_METHOD_NOT_IMPLEMENTED" | "KCA_ERR_NO_RELEASE" | "KCA_ERR_OVERLOADED" | "KCA_ERR_UNAVAILABLE" | "KCA_ERR_SHUTTING_DOWN" | "KCA_ERR_TIMEOUT" | "KCA_ERR_CONTENT_CONFLICT" | "KCA_ERR_CONTENT_INVALID";
+            code: "KCA_ERR_BAD_REQUEST" | "KCA_ERR_VALIDATION" | "KCA_ERR_BAD_URL" | "KCA_ERR_INVALID_CURSOR" | "KCA_ERR_QUERY_COST" | "KCA_ERR_GRAPHQL_REQUEST" | "KCA_ERR_GRAPHQL_SYNTAX" | "KCA_ERR_QUERY_DEPTH" | "KCA_ERR_QUERY_ALIASES" | "PERSISTED_QUERY_NOT_FOUND" | "KCA_ERR_PERSISTED_QUERY_MISMATCH" | "KCA_ERR_DOCUMENT_NOT_TRUSTED" | "KCA_ERR_GRAPHQL_VALIDATION" | "KCA_ERR_UNAUTHORIZED" | "KCA_ERR_FORBIDDEN" | "KCA_ERR_NOT_FOUND" | "KCA_ERR_RELEASE_NOT_FOUND" | "KCA_ERR_ROUTE_NOT_FOUND" | "KCA_ERR_METHOD_NOT_ALLOWED" | "KCA_ERR_REQUEST_TIMEOUT" | "KCA_ERR_GONE" | "KCA_ERR_BODY_TOO_LARGE" | "KCA_ERR_URI_TOO_LONG" | "KCA_ERR_UNSUPPORTED_MEDIA_TYPE" | "KCA_ERR_RATE_LIMITED" | "KCA_ERR_HEADERS_TOO_LARGE" | "KCA_ERR_INTERNAL" | "KCA_ERR_FORMAT_NOT_IMPLEMENTED" | "KCA_ERR_METHOD_NOT_IMPLEMENTED" | "KCA_ERR_NO_RELEASE" | "KCA_ERR_OVERLOADED" | "KCA_ERR_UNAVAILABLE" | "KCA_ERR_SHUTTING_DOWN" | "KCA_ERR_TIMEOUT" | "KCA_ERR_CONTENT_CONFLICT" | "KCA_ERR_CONTENT_INVALID";
             /** @description names the log line of this request; quote it when reporting a problem */
             requestId: string;
             /** @description the path asked for */
@@ -992,6 +992,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description interface name → the object types implementing it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
             /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
             401: {
                 headers: {
@@ -1047,15 +1058,6 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
-                };
-            };
-            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
@@ -1151,15 +1153,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
             503: {
                 headers: {
@@ -1197,15 +1190,6 @@ export interface operations {
                         };
                         release: number | null;
                     };
-                };
-            };
-            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
@@ -1391,46 +1375,43 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            /** @description a complete HTML5 page */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
+                    "text/html": string;
                 };
             };
-            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            /** @description a complete HTML5 page */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
-            /** @description `KCA_ERR_NOT_FOUND`, `KCA_ERR_RELEASE_NOT_FOUND`, `KCA_ERR_ROUTE_NOT_FOUND`: see /docs/errors */
+            /** @description a complete HTML5 page */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
+                    "text/html": string;
                 };
             };
-            /** @description `KCA_ERR_GONE`: see /docs/errors */
+            /** @description a complete HTML5 page */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
+                    "text/html": string;
                 };
             };
-            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            /** @description a complete HTML5 page */
             429: {
                 headers: {
                     /** @description seconds to wait before retrying */
@@ -1444,7 +1425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
             /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
@@ -2761,7 +2742,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the topic */
+            /** @description the topic version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3027,10 +3008,6 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
-                    };
-                    "text/html": string;
-                    "application/ld+json": {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -4393,7 +4370,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the condition */
+            /** @description the condition version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4675,10 +4652,6 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
-                    };
-                    "text/html": string;
-                    "application/ld+json": {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -6028,7 +6001,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the risk */
+            /** @description the risk version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6300,10 +6273,6 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
-                    };
-                    "text/html": string;
-                    "application/ld+json": {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -7643,7 +7612,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the mechanism */
+            /** @description the mechanism version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7911,10 +7880,6 @@ export interface operations {
                             /** @description medical disclaimer, in the requested locale */
                             disclaimer: string;
                         };
-                    };
-                    "text/html": string;
-                    "application/ld+json": {
-                        [key: string]: unknown;
                     };
                 };
             };

@@ -5,7 +5,7 @@
 // operation. Problem answers must carry a registered code whose `type` resolves in the error catalogue.
 import { connect } from 'node:net'
 import { test } from 'tap'
-import { build, testDatabase } from '../helper.js'
+import { build, testConfig, testDatabase } from '../helper.js'
 import { SMALL_CORPUS, seedsDir, type SeedEntity } from '../factories.js'
 import { publishSeedsDir } from '../publish-helper.js'
 import { createApiKey } from '../../src/access/api-keys.js'
@@ -22,7 +22,7 @@ const CODED: SeedEntity = { type: 'condition', slug: 'coded-condition', front: {
 const GONE: SeedEntity[] = [
   { type: 'topic', slug: 'gone-topic' }, { type: 'condition', slug: 'gone-condition' }, { type: 'risk', slug: 'gone-risk' }, { type: 'mechanism', slug: 'gone-mechanism' }
 ]
-const REQUIRED_QUERY: Record<string, string> = { q: 'title', system: 'icd10cm', code: 'F43.12', url: 'http://localhost:80/embed/conditions/alpha-disorder' }
+const REQUIRED_QUERY: Record<string, string> = { q: 'title', system: 'icd10cm', code: 'F43.12', url: `${testConfig.PUBLIC_BASE_URL}/embed/conditions/alpha-disorder` }
 
 /** The kind of entity a path is about: /v1/{plural}/… or /embed/{type}/… (filled with conditions). */
 function pluralOf (template: string): string {
@@ -67,6 +67,7 @@ function requestFor (template: string, operation: Operation, status: number, key
     case 410:
       if (has('version', 'path')) return { url: compose(template, { ...path, slug: gone, version: '2' }, query) }
       if (has('slug', 'path')) return { url: compose(template, { ...path, slug: gone }, query) }
+      if (has('url', 'query')) return { url: compose(template, path, { ...query, url: `${testConfig.PUBLIC_BASE_URL}/embed/conditions/gone-condition` }) }
       return null
     case 501: return has('format', 'query') ? { url: compose(template, path, { ...query, format: 'xml' }) } : null
     default: return null

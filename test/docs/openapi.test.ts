@@ -43,10 +43,19 @@ test('OpenAPI document, Swagger UI and the typed client', async (t) => {
         ids.add(operation.operationId as string)
         const statuses = Object.keys(operation.responses)
         t.ok(statuses.some((status) => /^2/.test(status)), `${name}: a success answer is documented`)
-        for (const status of ['401', '503']) t.ok(statuses.includes(status), `${name}: ${status} documented`)
+        // Probes and metrics are exempt from the limiter and from key checks: no 401 (nor 429) there.
+        const exempt = ['/health/live', '/health/ready', '/metrics'].includes(path)
+        for (const status of exempt ? ['503'] : ['401', '503']) t.ok(statuses.includes(status), `${name}: ${status} documented`)
+        t.equal(statuses.includes('401'), !exempt, `${name}: 401 declared exactly where a key is checked`)
+        // The embed page is framed by partners: its client errors are HTML pages in the reader's language.
+        const htmlErrors = path === '/embed/{type}/{slug}'
         // 429 is declared exactly on the rate-limited operations: test/docs/error-cases.test.ts checks both ways.
         for (const status of statuses.filter((status) => Number(status) >= 400)) {
           const media = Object.keys(operation.responses[status]?.content ?? {})
+          if (htmlErrors && Number(status) < 500) {
+            t.same(media, ['text/html'], `${name} ${status}: an HTML page`)
+            continue
+          }
           t.ok(media.includes('application/problem+json'), `${name} ${status}: application/problem+json`)
           t.same(media.filter((type) => type !== 'application/problem+json'), path === '/health/ready' && status === '503' ? ['application/json'] : [], `${name} ${status}: no other media type (readiness keeps its own 503 body)`)
         }

@@ -153,7 +153,12 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   })
   const possibleTypes = possibleTypesJson(app.graphql.schema)
   app.get('/graphql/possible-types.json', {
-    schema: { summary: 'possibleTypes of the GraphQL schema', description: 'Which object types implement each interface, as Apollo Client\'s InMemoryCache takes it.', tags: ['graphql'] }
+    schema: {
+      summary: 'possibleTypes of the GraphQL schema',
+      description: 'Which object types implement each interface, as Apollo Client\'s InMemoryCache takes it.',
+      tags: ['graphql'],
+      response: { 200: { description: 'interface name → the object types implementing it', content: { 'application/json': { schema: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } } } } }
+    }
   }, async (_request, reply) => {
     reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600')
     return possibleTypes

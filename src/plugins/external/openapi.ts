@@ -62,11 +62,21 @@ function completeOperation (route: RouteOptions, operationIds: Map<string, strin
   operationIds.set(operationId, owner)
   const declared = schema.response ?? {}
   const statuses = new Set(Object.keys(declared).map(Number).filter((status) => status >= 400))
-  statuses.add(401)
   statuses.add(503)
-  if ((route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false) statuses.add(429)
+  // Probes and metrics are exempt from the limiter and from key checks alike: neither 401 nor 429 reaches them.
+  if ((route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false) {
+    statuses.add(401)
+    statuses.add(429)
+  }
+  // A route whose client errors are HTML pages (the embed page, framed by partners) answers every 4xx as a page.
+  const htmlPage = Object.entries(declared).find(([status, value]) => Number(status) >= 400 && Number(status) < 500 &&
+    (value as { content?: Record<string, unknown> } | undefined)?.content?.['text/html'] !== undefined)?.[1]
   const response: Record<string, unknown> = Object.fromEntries(Object.entries(declared).filter(([status]) => Number(status) < 400))
-  for (const status of [...statuses].sort()) response[status] = problemResponse(status, declared[status])
+  for (const status of [...statuses].sort()) {
+    response[status] = htmlPage && status < 500
+      ? { ...(htmlPage as Record<string, unknown>), ...(ALWAYS_HEADERS[status] ? { headers: ALWAYS_HEADERS[status] } : {}) }
+      : problemResponse(status, declared[status])
+  }
   // Replaced, not mutated: route modules share their schema fragments between routes.
   route.schema = { ...schema, operationId, response }
 }

@@ -52,15 +52,6 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
   const Type_ = `${type[0]?.toUpperCase()}${type.slice(1)}`
   const Plural_ = `${plural[0]?.toUpperCase()}${plural.slice(1)}`
   const EntityResponse = entityResponseSchema(type)
-  // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
-  const EntityContentResponse = {
-    description: `the ${type}`,
-    content: {
-      'application/json': { schema: EntityResponse },
-      'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) },
-      'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) }
-    }
-  }
   const ListResponse = listResponseSchema(type)
 
   app.get(`/${plural}`, {
@@ -274,7 +265,9 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       tags,
       params: VersionParamsSchema,
       querystring: Type.Object({ locale: Type.Optional(LocaleSchema), format: FormatQuerySchema }, { additionalProperties: false }),
-      response: { 200: EntityContentResponse, ...historyProblems }
+      // JSON is the one documented 200 (a typed client's data is one type); format=html|jsonld answer the same
+      // version as an HTML fragment or JSON-LD, as the format parameter says.
+      response: { 200: { description: `the ${type} version`, content: { 'application/json': { schema: EntityResponse } } }, ...historyProblems }
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
@@ -285,8 +278,10 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     versionHeaders(reply, record.locale)
     reply.header('vary', 'accept-language, accept')
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
-    if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale: requestedLocale }))
-    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: app.publicBaseUrl }))
+    // The typed 200 is the JSON; the other formats are sent as finished text, past the JSON serializer.
+    const raw = reply as FastifyReply
+    if (format === 'html') return raw.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale: requestedLocale }))
+    if (format === 'jsonld') return raw.type('application/ld+json; charset=utf-8').send(JSON.stringify(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: app.publicBaseUrl })))
     return sendEntityJson(reply, type, { ...renderEntity(null, resolved, { fields: null, include: [], locale: requestedLocale }), meta: entityMetaOf(requestedLocale, resolved.fallback) })
   })
 
