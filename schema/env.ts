@@ -14,6 +14,8 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_KEY: Type.Integer({ minimum: 1, default: 3000, description: 'requests per minute per partner API key' }),
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'share rate limits and GraphQL budgets across instances' })),
   GRAPHQL_COST_BUDGET: Type.Integer({ minimum: 1, default: 200_000, description: 'GraphQL cost each client may spend per minute' }),
+  GRAPHQL_TRUSTED_DOCUMENTS: StringEnum(['on', 'off'] as const, { default: 'off', description: 'on: GraphQL runs only the documents in GRAPHQL_TRUSTED_DOCUMENTS_PATH (and no automatic persisted queries)' }),
+  GRAPHQL_TRUSTED_DOCUMENTS_PATH: Type.Optional(Type.String({ minLength: 1, description: 'a .graphql/.gql/.json file, or a directory of them: an Apollo persisted-query manifest or a map of sha256 → document' })),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'PostgreSQL statement_timeout and the deadline of every database call' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'a request still unanswered after this gets 503' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000, description: 'above this event-loop delay new requests are shed with 503; 0 turns shedding off' }),

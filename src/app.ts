@@ -14,6 +14,7 @@ import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
 import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
+import { loadTrustedDocuments } from './graphql/http.js'
 import authPlugin from './plugins/app/auth.js'
 import freshnessPlugin from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
@@ -57,7 +58,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {
     production: config.NODE_ENV === 'production',
-    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET }
+    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET },
+    trustedDocuments: config.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && config.GRAPHQL_TRUSTED_DOCUMENTS_PATH ? loadTrustedDocuments(config.GRAPHQL_TRUSTED_DOCUMENTS_PATH) : null
   })
   // After every hook that reads or keeps the identity body (freshness, the two answer caches).
   await fastify.register(compressionPlugin)

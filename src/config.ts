@@ -23,6 +23,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     })
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   }
+  if (candidate.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && candidate.GRAPHQL_TRUSTED_DOCUMENTS_PATH === undefined) {
+    throw new ConfigError('invalid configuration: GRAPHQL_TRUSTED_DOCUMENTS=on needs GRAPHQL_TRUSTED_DOCUMENTS_PATH (the documents to allow)')
+  }
   if ((candidate.CDN_PURGE_URL === undefined) !== (candidate.CDN_PURGE_TOKEN === undefined)) {
     throw new ConfigError('invalid configuration: CDN_PURGE_URL and CDN_PURGE_TOKEN are set together or not at all')
   }

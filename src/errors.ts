@@ -56,3 +56,25 @@ export const TITLES: Record<number, string> = {
 export function problemType (code: string): string {
   return `/docs/errors#${code}`
 }
+
+// GraphQL over HTTP. A malformed request (no query, a query that is not a string or is JSON, variables that are not
+// a map …) is a 400 whatever the media type; a document the server refuses to run is a GraphQL request error.
+export const GraphqlRequestError = createError<[string]>('KCA_ERR_GRAPHQL_REQUEST', '%s', 400)
+export const GraphqlSyntaxError = createError<[string]>('KCA_ERR_GRAPHQL_SYNTAX', '%s', 400)
+/** The code and message every automatic-persisted-query client (Apollo, urql, graphql-http …) acts on: not ours to prefix. */
+export const PersistedQueryNotFoundError = createError('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', 400)
+export const PersistedQueryMismatchError = createError('KCA_ERR_PERSISTED_QUERY_MISMATCH', 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it', 400)
+export const DocumentNotTrustedError = createError('KCA_ERR_DOCUMENT_NOT_TRUSTED', 'this server runs only registered documents: send extensions.persistedQuery with the sha256Hash of one', 403)
+
+/** Codes only GraphQL answers carry (in `extensions.code`), with what each means. */
+export const GRAPHQL_ERROR_CODES: Record<string, string> = {
+  KCA_ERR_GRAPHQL_REQUEST: 'the HTTP request is not a GraphQL request: query missing or not a string, variables or extensions not a map, a batch',
+  KCA_ERR_GRAPHQL_SYNTAX: 'the query is not a GraphQL document (including JSON sent where GraphQL text belongs)',
+  KCA_ERR_GRAPHQL_VALIDATION: 'the document does not validate against the schema, or a variable does not coerce',
+  KCA_ERR_QUERY_DEPTH: 'the document nests deeper than 10 fields (introspection excepted)',
+  KCA_ERR_QUERY_ALIASES: 'the document uses more than 15 aliases',
+  KCA_ERR_QUERY_COST: 'the document would cost more than 10,000 before it runs',
+  PERSISTED_QUERY_NOT_FOUND: 'the sha256Hash is not registered here: send the query with it once (APQ), or use a trusted document',
+  KCA_ERR_PERSISTED_QUERY_MISMATCH: 'the sha256Hash sent is not the hash of the query sent with it',
+  KCA_ERR_DOCUMENT_NOT_TRUSTED: 'trusted-documents mode: only registered documents run'
+}

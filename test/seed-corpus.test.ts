@@ -4,6 +4,7 @@ import { test } from 'tap'
 import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../src/content/corpus.js'
 import { DEFAULT_SEEDS_DIR } from '../src/plugins/app/content.js'
 import type { ConditionDocument, EntityDocument, RiskDocument } from '../schema/entity.js'
+import { DISCLAIMERS } from '../src/delivery/representation.js'
 import { build } from './helper.js'
 
 const corpus = await loadCorpus(DEFAULT_SEEDS_DIR)
@@ -129,6 +130,146 @@ test('the server publishes the seeds into an empty database and serves them', as
   }
   const graphql = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ conditions(first: 20) { edges { node { slug risks { slug severity } mechanisms { slug } } } } }' } })
   t.equal(graphql.json().data.conditions.edges.length, 8)
+})
+
+// Facts corrected after the outside medical-content audit (issue 15). Each assertion pins one fact to its
+// source id in seeds/sources.yaml, so a later edit that drops the fact or its citation fails here.
+const section = (document: EntityDocument | undefined, id: string) => document?.sections.find((candidate) => candidate.id === id)
+
+test('PTSD is not one-sided: the negative 2022 multicentre trial is reported and cited (abdallah-2022)', async (t) => {
+  t.ok(corpus.sources.some((source) => source.id === 'abdallah-2022' && source.pmid === '35046508' && source.doi === '10.1038/s41386-022-01266-9'), 'abdallah-2022 carries the identifiers of references.md')
+  for (const locale of ['en', 'es']) {
+    const ptsd = find('condition', 'ptsd', locale)
+    t.ok(ptsd, `condition/ptsd (${locale}) exists`)
+    t.match(ptsd?.summary, /158/, `ptsd (${locale}): the summary names the 158-person trial`)
+    const evidence = section(ptsd, 'evidence')
+    t.ok(evidence?.citations.includes('abdallah-2022'), `ptsd (${locale}): the evidence section cites abdallah-2022`)
+    t.match(evidence?.body, /158/, `ptsd (${locale}): the evidence section reports the trial`)
+    t.match(evidence?.body, locale === 'en' ? /did not improve more with either dose of ketamine than with the placebo/ : /no mejoraron más con ninguna de las dos dosis de ketamina que con el placebo/,
+      `ptsd (${locale}): no PTSD benefit over placebo is stated`)
+  }
+  for (const locale of ['en', 'es']) {
+    const future = section(find('topic', 'future-of-psychedelic-assisted-therapy', locale), 'outlook')
+    t.ok(future?.citations.includes('abdallah-2022'), `the psychedelic-therapy topic (${locale}) cites abdallah-2022 where it discusses PTSD`)
+    t.match(future?.body, locale === 'en' ? /158 veterans and service members/ : /158 veteranos y militares/)
+    t.notMatch(future?.body, /early promise in PTSD/, 'no one-sided "early promise" claim is left')
+  }
+  for (const locale of ['en', 'es']) {
+    const otherUses = section(find('topic', 'what-is-ketamine', locale), 'other-uses')
+    t.ok(otherUses?.citations.includes('abdallah-2022') && /158/.test(otherUses.body), `what-is-ketamine (${locale}): the PTSD line reports the 2022 trial`)
+  }
+})
+
+test('the bladder risk applies to esketamine nasal spray, with the label nuance (spravato-label), and names upper-tract harm', async (t) => {
+  const label = corpus.sources.find((source) => source.id === 'spravato-label')
+  t.equal(label?.url, 'https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=d81a6a79-a74a-44b7-822c-0dfa3036eaed', 'spravato-label points to the DailyMed set id of references.md')
+  for (const locale of ['en', 'es']) {
+    const bladder = find('risk', 'bladder-and-urinary-tract-damage', locale) as RiskDocument | undefined
+    t.ok(bladder?.treatments.includes('esketamine-nasal-spray'), `bladder risk (${locale}) lists esketamine-nasal-spray`)
+    t.ok(bladder?.treatments.includes('non-medical-use'), `bladder risk (${locale}) still lists non-medical use`)
+    const safety = section(bladder, 'safety')
+    t.ok(safety?.citations.includes('spravato-label'), `bladder risk (${locale}): the treatment section cites the esketamine label`)
+    t.match(safety?.body, locale === 'en' ? /ulcerative or interstitial cystitis/ : /cistitis ulcerosa o intersticial/, `bladder risk (${locale}): the label warning is named`)
+    t.match(safety?.body, locale === 'en' ? /more often than people using a placebo spray/ : /con más frecuencia que las que usaban un espray placebo/, `bladder risk (${locale}): more urinary symptoms than placebo`)
+    t.match(section(bladder, 'overview')?.body, locale === 'en' ? /kidneys/ : /riñones/, `bladder risk (${locale}): kidney and upper urinary tract harm in heavy use`)
+  }
+  const spanish = find('risk', 'bladder-and-urinary-tract-damage', 'es')
+  t.match(spanish?.summary, /a su clínica o a su médico/, 'the Spanish summary says whom to tell')
+  t.notMatch(JSON.stringify(find('risk', 'bladder-and-urinary-tract-damage')), /care works best/, 'no claim the source does not make')
+})
+
+test('US esketamine facts are current: 2025 monotherapy (jnj-spravato-monotherapy-2025), respiratory depression (spravato-label), 2020 record canady-2020-msi', async (t) => {
+  t.notOk(corpus.sources.some((source) => source.id === 'fda-spravato-2020-msi'), 'the unverified 2020 record is gone')
+  t.ok(corpus.sources.some((source) => source.id === 'canady-2020-msi' && source.doi === '10.1002/mhw.32471' && source.verified), 'canady-2020-msi carries its DOI')
+  t.ok(corpus.sources.some((source) => source.id === 'jnj-spravato-monotherapy-2025' && source.url?.startsWith('https://www.businesswire.com/news/home/20250121005733/')), 'the 2025 manufacturer release is a source')
+  const citesOld = corpus.entities.filter(({ document }) => document.sources.some((source) => source.id === 'fda-spravato-2020-msi') ||
+    document.sections.some((candidate) => candidate.citations.includes('fda-spravato-2020-msi')))
+  t.same(citesOld.map((entity) => entity.sourceFile), [], 'no entity cites the old record')
+
+  for (const locale of ['en', 'es']) {
+    const trd = find('condition', 'treatment-resistant-depression', locale) as ConditionDocument
+    const monotherapy = trd.regulatory.find((entry) => entry.jurisdiction === 'US' && entry.body === 'FDA' && entry.status === 'approved' && entry.year === 2025)
+    t.ok(monotherapy, `treatment-resistant depression (${locale}): a 2025 US entry for esketamine on its own`)
+    t.match(monotherapy?.note, locale === 'en' ? /on its own/ : /sola/, `(${locale}) the 2025 entry says "on its own"`)
+    t.match(monotherapy?.note, locale === 'en' ? /respiratory depression/ : /depresión respiratoria/, `(${locale}) the 2025 entry names respiratory depression`)
+    t.ok(section(trd, 'regulation')?.citations.includes('jnj-spravato-monotherapy-2025'), `(${locale}) the regulation section cites the 2025 release`)
+    t.ok(section(trd, 'side-effects')?.citations.includes('spravato-label'), `(${locale}) the side-effects section cites the label for respiratory depression`)
+  }
+  const suicidal = find('condition', 'major-depression-with-suicidal-ideation') as ConditionDocument
+  t.ok(section(suicidal, 'regulation')?.citations.includes('canady-2020-msi'), 'the 2020 suicidal-ideation approval cites canady-2020-msi')
+
+  // "Always with an oral antidepressant" is no longer true in the US for treatment-resistant depression; the
+  // present tense survives only where the EU, or the 2020 suicidal-ideation indication, is meant.
+  const outdated = [/always with an oral antidepressant/i, /siempre con un antidepresivo oral/i, /You keep taking an oral antidepressant/, /Usted sigue tomando un antidepresivo oral/,
+    /It is used together with an antidepressant taken by mouth/, /Se usa junto con un antidepresivo que se toma por boca/]
+  for (const entity of corpus.entities) {
+    const text = JSON.stringify(entity.document)
+    for (const pattern of outdated) t.notMatch(text, pattern, `${entity.sourceFile}: no outdated "${pattern.source}"`)
+  }
+  for (const slug of ['what-is-ketamine', 'from-anaesthetic-to-antidepressant']) {
+    const approvals = find('topic', slug)?.sections.find((candidate) => candidate.aspect === 'regulation')
+    t.ok(approvals?.citations.includes('jnj-spravato-monotherapy-2025') && approvals.citations.includes('canady-2020-msi'), `topic/${slug}: approvals cite the 2020 and 2025 records`)
+  }
+})
+
+test('precision: Cochrane certainty, anaesthesia is not sleep, animal findings said as such, what the bladder review said', async (t) => {
+  // dean-2021-unipolar rates ketamine against placebo at about 24 hours as very low certainty.
+  const cochrane: Array<[string, string, string, string, RegExp]> = [
+    ['condition', 'treatment-resistant-depression', 'en', 'evidence', /certainty of the evidence was very low/],
+    ['condition', 'treatment-resistant-depression', 'es', 'evidence', /certeza de la evidencia era muy baja/],
+    ['mechanism', 'why-onset-is-fast', 'en', 'evidence', /very low certainty/],
+    ['mechanism', 'why-onset-is-fast', 'es', 'evidence', /certeza de la evidencia era muy baja/],
+    ['topic', 'why-ketamine-helps-treatment-resistant-depression', 'en', 'evidence', /very low certainty/],
+    ['topic', 'why-ketamine-helps-treatment-resistant-depression', 'es', 'evidence', /certeza de la evidencia era muy baja/],
+    ['topic', 'what-is-ketamine', 'en', 'evidence', /certainty of the evidence was very low/],
+    ['topic', 'what-is-ketamine', 'es', 'evidence', /certeza de la evidencia era muy baja/]
+  ]
+  for (const [type, slug, locale, id, pattern] of cochrane) {
+    const found = section(find(type, slug, locale), id)
+    t.ok(found?.citations.includes('dean-2021-unipolar') && pattern.test(found.body), `${type}/${slug} (${locale}) ${id}: the Cochrane finding is "very low" certainty, cited to dean-2021-unipolar`)
+  }
+  const unipolarClaims = corpus.entities.flatMap(({ document, sourceFile }) => document.sections
+    .filter((candidate) => candidate.citations.includes('dean-2021-unipolar') && !candidate.citations.includes('dean-2021-bipolar'))
+    .filter((candidate) => /\b(?<!very )low certainty|certainty of the evidence was low|certeza de la evidencia era baja/.test(candidate.body))
+    .map((candidate) => `${sourceFile}#${candidate.id}`))
+  t.same(unipolarClaims, [], 'no section citing the unipolar Cochrane review still says "low" certainty')
+
+  const sleepClaims = corpus.entities.filter(({ document }) => /causes (deep )?sleep|put people to sleep|causa sueño|produce un sueño profundo|dormir a las personas/i.test(JSON.stringify([document.summary, document.sections])))
+  t.same(sleepClaims.map((entity) => entity.sourceFile), [], 'no text says anaesthesia is sleep')
+  t.match(find('mechanism', 'nmda-receptor-blockade')?.summary, /anaesthesia, which is not sleep/)
+  t.match(find('mechanism', 'nmda-receptor-blockade', 'es')?.summary, /anestesia, que no es sueño/)
+
+  t.match(section(find('mechanism', 'nmda-receptor-blockade'), 'how-it-works')?.body, /In rats and mice, brain cells in mood-related areas formed new connections/, 'the synapse finding is said to be from rodents')
+  t.match(section(find('mechanism', 'nmda-receptor-blockade', 'es'), 'how-it-works')?.body, /En ratas y ratones, las neuronas de zonas relacionadas con el ánimo formaron nuevas conexiones/)
+  t.match(section(find('topic', 'what-is-ketamine'), 'how-it-works')?.body, /In the same studies, nerve cells then built new connections/)
+  t.match(section(find('topic', 'what-is-ketamine', 'es'), 'how-it-works')?.body, /En esos mismos estudios, las neuronas formaron después nuevas conexiones/)
+  t.match(find('mechanism', 'why-onset-is-fast')?.summary, /In animal studies, it quickly led to new connections/)
+
+  t.match(section(find('risk', 'bladder-and-urinary-tract-damage'), 'evidence')?.body, /urologists\) and by addiction specialists should be coordinated/, 'morgan-curran-2012 is quoted for what it says: coordinated care')
+})
+
+test('Spanish wording: "a dosis", adverbs, metabolitos, one word for evidence, usted also in the API disclaimer', async (t) => {
+  const spanish = corpus.entities.filter((entity) => entity.document.locale === 'es')
+  const textOf = (document: EntityDocument) => [document.title, document.summary, ...document.sections.flatMap((candidate) => [candidate.heading, candidate.body]),
+    ...('mitigation' in document ? [document.mitigation] : []), ...('steps' in document ? document.steps : []),
+    ...('regulatory' in document ? document.regulatory.map((entry) => entry.note) : []), ...('typicalProtocol' in document ? Object.values(document.typicalProtocol) : [])].join('\n')
+  const rules: Array<[RegExp, string]> = [
+    [/\b[Ee]n (las )?dosis (altas|bajas?|anestésicas|mucho|crecientes)/, '"a dosis", not "en dosis"'],
+    [/\b(aumentó|mejorar|alivió|redujeron|reducir|actuar|actúa|hablar muy) rápido\b/, '"rápidamente" as the adverb'],
+    [/productos de (su )?descomposición|al descomponer la ketamina/, '"metabolitos"'],
+    [/\bla droga\b/, '"la ketamina" or "el fármaco", not "la droga"'],
+    [/\blas pruebas (son|de que|varían|no eran|procede)|no hay pruebas suficientes/, 'one word for evidence: "evidencia"'],
+    [/\b(tu|tus|consulta tu)\b/i, 'usted, not tú']
+  ]
+  for (const { document, sourceFile } of spanish) {
+    const text = textOf(document)
+    for (const [pattern, rule] of rules) t.notMatch(text, pattern, `${sourceFile}: ${rule}`)
+  }
+  t.match(section(find('mechanism', 'nmda-receptor-blockade', 'es'), 'evidence')?.body, /metabolitos/)
+  const overview = section(find('condition', 'ptsd', 'es'), 'overview')?.body ?? ''
+  t.notMatch(overview, /estudiado[\s\S]*en fase de estudio/, 'ptsd (es): no "estudiado … en fase de estudio" repetition')
+  t.match(DISCLAIMERS.es, /Consulte su situación/, 'the API disclaimer uses usted')
+  t.notMatch(DISCLAIMERS.es, /\b(tu|consulta)\b/)
 })
 
 // Issue 15, item 5: every entity has Spanish, so a Spanish partner page that embeds a topic or a mechanism

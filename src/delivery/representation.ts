@@ -15,7 +15,7 @@ export const LICENSE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/li
 export const ATTRIBUTION = 'Ketamine therapy content © ketamine-content-api contributors, CC BY 4.0'
 export const DISCLAIMERS: Record<Locale, string> = {
   en: 'This information is for education only and is not medical advice. It has not yet been reviewed by a clinician unless a reviewer is named. Talk to a qualified health professional about your own situation.',
-  es: 'Esta información es solo educativa y no constituye consejo médico. Aún no ha sido revisada por un profesional clínico salvo que se indique quién la revisó. Consulta tu situación con un profesional sanitario cualificado.'
+  es: 'Esta información es solo educativa y no constituye consejo médico. Aún no ha sido revisada por un profesional clínico salvo que se indique quién la revisó. Consulte su situación con un profesional sanitario cualificado.'
 }
 
 export type Sort = 'slug' | '-slug' | 'title' | '-title' | 'publishedAt' | '-publishedAt'
@@ -31,6 +31,10 @@ export interface ListOptions {
 export interface ListPage {
   items: ResolvedEntity[]
   nextCursor: string | null
+  /** The cursor of each item's own position: a later request with it resumes right after that item. */
+  cursors: string[]
+  /** Items come before this page (it started from a cursor that is not before the first item). */
+  hasPrevious: boolean
 }
 
 export const entityUrl = entityPath
@@ -56,7 +60,9 @@ export function listEntities (snapshot: ReleaseSnapshot, type: EntityType, optio
   const hasMore = start + options.limit < ordered.length
   return {
     items: page.map((item) => item.resolved),
-    nextCursor: hasMore && last ? encodeCursor({ context, key: last.key, slug: last.slug }) : null
+    nextCursor: hasMore && last ? encodeCursor({ context, key: last.key, slug: last.slug }) : null,
+    cursors: page.map((item) => encodeCursor({ context, key: item.key, slug: item.slug })),
+    hasPrevious: start > 0
   }
 }
 

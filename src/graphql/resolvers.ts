@@ -7,49 +7,68 @@ import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolved
 import { diffDocuments } from '../delivery/diff.js'
 import { changeEvent, decodeChangeCursor, encodeChangeCursor, FEED_LIMIT_MAX, versionsOfEvents } from '../delivery/changes.js'
 import { BadRequestError, NotFoundError } from '../errors.js'
-import type { AuditRecord, ContentRepository } from '../repositories/content-repository.js'
+import type { AuditRecord, ContentRepository, VersionRecord } from '../repositories/content-repository.js'
+import { ENTITY_TYPE_NAMES, codeNodeId, entityNodeId, parseNodeId, releaseNodeId, sectionNodeId, sourceNodeId, typeNameOfId, versionNodeId, type Pin } from './ids.js'
+import { noteRead } from './http-cache.js'
 
 export interface EntityNode extends Record<string, unknown> {
+  id: string
   type: EntityType
   slug: string
   entityId: number
   localeFallback: boolean
   snapshot: ReleaseSnapshot
   requestedLocale: Locale
+  /** The release the read was pinned to (null: current); relations and ids inherit it. */
+  pin: Pin
 }
 
-const TYPE_NAMES: Record<EntityType, string> = { topic: 'Topic', condition: 'Condition', risk: 'Risk', mechanism: 'Mechanism' }
+const TYPE_NAMES = ENTITY_TYPE_NAMES
 
-// Nodes of a release never change: each is rendered once per release and requested locale, then shared.
+// Nodes of a release never change: each is rendered once per release, requested locale and pin, then shared.
 const nodeCache = new WeakMap<ReleaseSnapshot, Map<string, EntityNode>>()
 
-export function toNode (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, requestedLocale: Locale): EntityNode {
+export function toNode (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, requestedLocale: Locale, pin: Pin): EntityNode {
   const { document } = resolved.entity
-  const key = `${document.type}/${document.slug}/${document.locale}/${requestedLocale}/${resolved.entity.version}`
+  const key = `${document.type}/${document.slug}/${document.locale}/${requestedLocale}/${resolved.entity.version}/${pin ?? ''}`
   let nodes = nodeCache.get(snapshot)
   if (!nodes) nodeCache.set(snapshot, nodes = new Map())
   const cached = nodes.get(key)
   if (cached) return cached
+  const ref = { type: document.type, slug: document.slug, locale: requestedLocale }
   const node = {
     ...renderEntity(snapshot, resolved, { fields: null, include: [], locale: requestedLocale }),
+    id: entityNodeId(ref, pin),
     type: document.type,
     slug: document.slug,
+    sections: document.sections.map((section) => ({ ...section, key: section.id, id: sectionNodeId(ref, section.id, pin) })),
+    codes: document.codes.map((code) => ({ ...code, id: codeNodeId(ref, code.system, code.code, pin) })),
+    sources: document.sources.map((source) => ({ ...source, key: source.id, id: sourceNodeId(source.id, pin) })),
     entityId: resolved.entity.entityId,
     localeFallback: resolved.fallback,
-    requestedLocale
-  } as EntityNode
+    requestedLocale,
+    pin
+  } as unknown as EntityNode
   // Not enumerable: nothing walks into the whole release when it inspects a node.
   Object.defineProperty(node, 'snapshot', { value: snapshot, enumerable: false })
   nodes.set(key, node)
   return node
 }
 
+/** A read is pinned when the client named a release, or when a cursor kept it on one that is no longer current. */
+export function pinOf (context: MercuriusContext, snapshot: ReleaseSnapshot, requested: number | null | undefined): Pin {
+  return requested !== null && requested !== undefined ? snapshot.release.number : snapshot.release.number === context.app.releases.currentRelease ? null : snapshot.release.number
+}
+
 function relatedNodes (node: EntityNode, targetType?: EntityType): EntityNode[] {
   return node.snapshot.related(node.type, node.slug, targetType)
     .map((link) => node.snapshot.find(link.type, link.slug, node.requestedLocale))
     .filter((resolved): resolved is ResolvedEntity => resolved !== null)
-    .map((resolved) => toNode(node.snapshot, resolved, node.requestedLocale))
+    .map((resolved) => toNode(node.snapshot, resolved, node.requestedLocale, node.pin))
 }
+
+const policyOf = (pin: Pin) => pin === null ? 'current' as const : 'immutable' as const
+const keysOf = (nodes: EntityNode[]) => nodes.map((node) => `${node.type}/${node.slug}`)
 
 const SLUG = new RegExp(SLUG_PATTERN)
 
@@ -70,8 +89,10 @@ export function createResolvers (): IResolvers {
       if (args.release !== undefined && args.release !== null && args.release < 1) throw new BadRequestError('release: must be a positive integer')
       const snapshot = await context.app.releases.snapshot(args.release ?? undefined)
       const locale = args.locale ?? 'en'
+      const pin = pinOf(context, snapshot, args.release)
+      noteRead(context, policyOf(pin), [`${type}/${args.slug}`])
       const resolved = snapshot.find(type, args.slug, locale)
-      return resolved ? toNode(snapshot, resolved, locale) : null
+      return resolved ? toNode(snapshot, resolved, locale, pin) : null
     }
     query[TYPE_PLURALS[type]] = async (_root: unknown, args: ConnectionArgs, context: MercuriusContext) => {
       const first = args.first ?? 25
@@ -81,11 +102,14 @@ export function createResolvers (): IResolvers {
       const locale = args.locale ?? 'en'
       const filters = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value !== null && value !== undefined)) as Record<string, string>
       const page = listEntities(snapshot, type, { locale, limit: first, cursor: args.after ?? undefined, sort: SORTS[args.sort ?? 'slug'] ?? 'slug', filters })
-      const nodes = page.items.map((item) => toNode(snapshot, item, locale))
+      const pin = pinOf(context, snapshot, args.release)
+      const nodes = page.items.map((item) => toNode(snapshot, item, locale, pin))
+      noteRead(context, policyOf(pin), [`list/${TYPE_PLURALS[type]}`, ...keysOf(nodes)])
+      // Relay connections: every edge's cursor resumes right after its own node.
       return {
         nodes,
-        edges: nodes.map((node, index) => ({ node, cursor: index === nodes.length - 1 && page.nextCursor ? page.nextCursor : cursorFor(node) })),
-        pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor }
+        edges: nodes.map((node, index) => ({ node, cursor: page.cursors[index] })),
+        pageInfo: { hasNextPage: page.nextCursor !== null, hasPreviousPage: page.hasPrevious, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null }
       }
     }
   }
@@ -95,20 +119,26 @@ export function createResolvers (): IResolvers {
     const after = decodeChangeCursor(args.after ?? undefined)
     const rows = await context.app.contentRepository.listAudit({ after, limit: first + 1, locale: args.locale ?? undefined })
     const page = rows.slice(0, first)
+    const nodes = page.map(changeNode)
+    noteRead(context, 'feed', ['changes'])
     return {
-      nodes: page.map(changeNode),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length > 0 ? encodeChangeCursor(page.at(-1)?.id as number) : (args.after ?? null) }
+      nodes,
+      edges: nodes.map((node) => ({ node, cursor: node.cursor })),
+      pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: after > 0, startCursor: nodes[0]?.cursor ?? null, endCursor: page.length > 0 ? encodeChangeCursor(page.at(-1)?.id as number) : (args.after ?? null) }
     }
   }
   query.releases = async (_root: unknown, args: { first?: number | null, before?: number | null }, context: MercuriusContext) => {
     const first = args.first ?? 25
     if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadRequestError('first: must be an integer from 1 to 100')
+    noteRead(context, 'feed', ['list/releases'])
     return (await context.app.contentRepository.listReleases({ before: args.before ?? undefined, limit: first })).map(releaseNode)
   }
   query.release = async (_root: unknown, args: { number: number }, context: MercuriusContext) => {
+    noteRead(context, 'immutable', [`release/${args.number}`])
     const release = await context.app.contentRepository.findRelease(args.number)
     return release ? releaseNode(release) : null
   }
+  query.node = async (_root: unknown, args: { id: string }, context: MercuriusContext) => resolveNode(args.id, context)
 
   const typeResolvers: Record<string, unknown> = {}
   for (const type of ENTITY_TYPES) {
@@ -117,7 +147,8 @@ export function createResolvers (): IResolvers {
         const record = await context.app.contentRepository.findVersion({ type, slug: node.slug, locale: node.locale as Locale }, args.n)
         if (!record || record.state !== 'published') return null
         const snapshot = await context.app.releases.snapshot(record.releaseNumber)
-        return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), node.locale as Locale)
+        // Version n as the release that published it had it: pinned to that release, like ?release=.
+        return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), node.locale as Locale, record.releaseNumber)
       },
       diff: async (node: EntityNode, args: { from: number, to: number }, context: MercuriusContext) => {
         const key = { type, slug: node.slug, locale: node.locale as Locale }
@@ -141,7 +172,9 @@ export function createResolvers (): IResolvers {
     Query: query,
     Release: { changes: async (release: { number: number }, _args: unknown, context: MercuriusContext) => (await context.app.contentRepository.auditOfRelease(release.number)).map(changeNode) },
     ...typeResolvers,
-    Entity: { resolveType: (node: EntityNode) => TYPE_NAMES[node.type] }
+    Entity: { resolveType: (node: EntityNode) => TYPE_NAMES[node.type] },
+    // Every global id starts with its type's name.
+    Node: { resolveType: (value: { id: string }) => typeNameOfId(value.id) }
   } as unknown as IResolvers
 }
 
@@ -153,12 +186,46 @@ function changeNode (row: AuditRecord): ChangeNode {
 }
 
 function releaseNode (release: { number: number, changeNote: string, sourceCommit: string | null, createdAt: Date, entityCount: number, stats: unknown }) {
-  return { ...release, createdAt: release.createdAt.toISOString() }
+  return { ...release, id: releaseNodeId(release.number), createdAt: release.createdAt.toISOString() }
 }
 
-/** Every edge gets the cursor of its own position, so a client can resume from any item. */
-function cursorFor (node: EntityNode): string {
-  return Buffer.from(JSON.stringify({ edge: `${node.type}/${node.slug}` })).toString('base64url')
+function versionNode (record: VersionRecord, ref: { type: EntityType, slug: string, locale: Locale }) {
+  return { ...versionSummary(record), id: versionNodeId(ref, record.version) }
+}
+
+/** Relay's node(id:): the object an id names, read the way the id says (pinned or current); null when none is. */
+async function resolveNode (id: string, context: MercuriusContext): Promise<Record<string, unknown> | null> {
+  const parsed = parseNodeId(id)
+  if (parsed === null) return null
+  if (parsed.kind === 'release') {
+    noteRead(context, 'immutable', [`release/${parsed.number}`])
+    const release = await context.app.contentRepository.findRelease(parsed.number)
+    return release ? releaseNode(release) : null
+  }
+  if (parsed.kind === 'version') {
+    noteRead(context, 'immutable', [`${parsed.ref.type}/${parsed.ref.slug}`])
+    const record = await context.app.contentRepository.findVersion(parsed.ref, parsed.version)
+    return record ? versionNode(record, parsed.ref) : null
+  }
+  const pin = parsed.pin
+  if (pin !== null && !(await context.app.contentRepository.findRelease(pin))) return null
+  const snapshot = await context.app.releases.snapshot(pin ?? undefined)
+  noteRead(context, policyOf(pin), parsed.kind === 'source' ? [] : [`${parsed.ref.type}/${parsed.ref.slug}`])
+  if (parsed.kind === 'source') {
+    for (const type of ENTITY_TYPES) {
+      for (const resolved of snapshot.list(type, 'en')) {
+        const source = resolved.entity.document.sources.find((candidate) => candidate.id === parsed.key)
+        if (source) return (toNode(snapshot, resolved, 'en', pin).sources as Array<{ key: string }>).find((candidate) => candidate.key === parsed.key) ?? null
+      }
+    }
+    return null
+  }
+  const resolved = snapshot.find(parsed.ref.type, parsed.ref.slug, parsed.ref.locale)
+  if (!resolved) return null
+  const node = toNode(snapshot, resolved, parsed.ref.locale, pin)
+  if (parsed.kind === 'entity') return node
+  if (parsed.kind === 'section') return (node.sections as Array<{ key: string }>).find((section) => section.key === parsed.key) ?? null
+  return (node.codes as Array<{ system: string, code: string }>).find((code) => code.system === parsed.system && code.code === parsed.code) ?? null
 }
 
 export function createLoaders (repository: ContentRepository): MercuriusLoaders {
@@ -173,13 +240,22 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
     const fields: Record<string, unknown> = {}
     for (const [field, targetType] of relationFields[type]) {
       // The relation is read from memory; Mercurius's per-request loader cache would only serialize nodes.
-      fields[field] = { loader: async (queries: Array<{ obj: EntityNode }>) => queries.map(({ obj }) => relatedNodes(obj, targetType)), opts: { cache: false } }
+      fields[field] = {
+        loader: async (queries: Array<{ obj: EntityNode }>, context: MercuriusContext) => queries.map(({ obj }) => {
+          const nodes = relatedNodes(obj, targetType)
+          noteRead(context, null, keysOf(nodes))
+          return nodes
+        }),
+        opts: { cache: false }
+      }
     }
     fields.versions = {
       opts: { cache: false },
-      loader: async (queries: Array<{ obj: EntityNode }>) => {
+      loader: async (queries: Array<{ obj: EntityNode }>, context: MercuriusContext) => {
+        // A version history grows with each publish, pinned read or not.
+        noteRead(context, 'current', keysOf(queries.map(({ obj }) => obj)))
         const history = await repository.listVersionsOfEntities([...new Set(queries.map(({ obj }) => obj.entityId))])
-        return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map(versionSummary))
+        return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map((record) => versionNode(record, { type: obj.type, slug: obj.slug, locale: obj.locale as Locale })))
       }
     }
     loaders[TYPE_NAMES[type]] = fields
@@ -195,7 +271,7 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
           const record = versions.get(`${obj.row.entityId}#${obj.row.version}`)
           if (!record || record.state !== 'published') return null
           const snapshot = await context.app.releases.snapshot(record.releaseNumber)
-          return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), record.locale)
+          return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), record.locale, record.releaseNumber)
         }))
       }
     }

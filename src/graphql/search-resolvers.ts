@@ -9,7 +9,9 @@ import {
   CODE_SYSTEM_NAMES, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, createSearchRepository, decodeSearchCursor, encodeSearchCursor,
   normalizeCode, parseCodeSystem, searchQueryProblem, type SearchRepository
 } from '../repositories/search-repository.js'
-import { toNode } from './resolvers.js'
+import { pinOf, toNode } from './resolvers.js'
+import { noteRead } from './http-cache.js'
+import type { Pin } from './ids.js'
 
 interface SearchArgs { q: string, type?: EntityType | null, locale?: Locale | null, first?: number | null, after?: string | null, release?: number | null }
 interface LookupArgs { system: string, code: string, locale?: Locale | null, release?: number | null }
@@ -24,14 +26,15 @@ function repositoryOf (context: MercuriusContext): SearchRepository {
   return repository
 }
 
-/** Hits and matches keep their snapshot (not enumerable, like nodes) so `entity` resolves in the same release. */
-function withSnapshot<T extends object> (value: T, snapshot: ReleaseSnapshot): T {
+/** Hits and matches keep their snapshot and pin (not enumerable, like nodes) so `entity` resolves in the same release. */
+function withSnapshot<T extends object> (value: T, snapshot: ReleaseSnapshot, pin: Pin): T {
+  Object.defineProperty(value, 'pin', { value: pin, enumerable: false })
   return Object.defineProperty(value, 'snapshot', { value: snapshot, enumerable: false })
 }
 
-function entityOf (parent: Located & { snapshot?: ReleaseSnapshot }) {
+function entityOf (parent: Located & { snapshot?: ReleaseSnapshot, pin?: Pin }) {
   const resolved = parent.snapshot?.find(parent.type, parent.slug, parent.locale)
-  return resolved && parent.snapshot ? toNode(parent.snapshot, resolved, parent.requestedLocale) : null
+  return resolved && parent.snapshot ? toNode(parent.snapshot, resolved, parent.requestedLocale, parent.pin ?? null) : null
 }
 
 function checkRelease (release: number | null | undefined): number | undefined {
@@ -57,11 +60,17 @@ export function createSearchResolvers () {
         const offset = position?.offset ?? 0
         const page = await repositoryOf(context).search({ release: snapshot.release.number, q: args.q, locale, type: args.type ?? undefined, limit: first, offset })
         const end = offset + page.hits.length
+        // A cursor names its release, so a page read from one can never change (as on REST).
+        const pin = pinOf(context, snapshot, position?.release ?? release)
+        noteRead(context, pin === null ? 'current' : 'immutable', ['search', ...page.hits.map((hit) => `${hit.type}/${hit.slug}`)])
+        const nodes = page.hits.map((hit) => withSnapshot({ ...hit, url: entityUrl(hit.type, hit.slug), requestedLocale: locale }, snapshot, pin))
+        const cursors = nodes.map((_hit, index) => encodeSearchCursor(cursorContext, { release: snapshot.release.number, offset: offset + index + 1 }))
         return {
-          nodes: page.hits.map((hit) => withSnapshot({ ...hit, url: entityUrl(hit.type, hit.slug), requestedLocale: locale }, snapshot)),
+          nodes,
+          edges: nodes.map((node, index) => ({ node, cursor: cursors[index] })),
           totalCount: page.total,
           release: snapshot.release.number,
-          pageInfo: { hasNextPage: end < page.total, endCursor: end < page.total ? encodeSearchCursor(cursorContext, { release: snapshot.release.number, offset: end }) : null }
+          pageInfo: { hasNextPage: end < page.total, hasPreviousPage: offset > 0, startCursor: cursors[0] ?? null, endCursor: cursors.at(-1) ?? null }
         }
       },
 
@@ -72,14 +81,16 @@ export function createSearchResolvers () {
         if ('problem' in normalized) throw new BadRequestError(`code: "${args.code}" ${normalized.problem}`)
         const locale = args.locale ?? 'en'
         const snapshot = await context.app.releases.snapshot(checkRelease(args.release))
+        const pin = pinOf(context, snapshot, args.release)
         const matches = repositoryOf(context).lookup(snapshot, system, normalized.code, locale)
+        noteRead(context, pin === null ? 'current' : 'immutable', ['lookup', ...matches.map((match) => `${match.type}/${match.slug}`)])
         // Like condition(slug:) for an unknown slug: nothing carries the code → null, not an error.
         if (matches.length === 0) return null
         return {
           system,
           code: normalized.code,
           release: snapshot.release.number,
-          matches: matches.map(({ localeFallback, ...match }) => withSnapshot({ ...match, localeFallback, url: entityUrl(match.type, match.slug), requestedLocale: locale }, snapshot))
+          matches: matches.map(({ localeFallback, ...match }) => withSnapshot({ ...match, localeFallback, url: entityUrl(match.type, match.slug), requestedLocale: locale }, snapshot, pin))
         }
       }
     },

@@ -50,20 +50,40 @@ test('GraphQL reads, relations through loaders and masked errors', async (t) => 
     ])
   })
 
-  t.test('client errors are coded 4xx; bad input never reaches a resolver as a 500', async (t) => {
-    const syntax = await graphql('{ condition(slug: "x" { slug }')
-    t.equal(syntax.status, 400)
-    t.equal(syntax.body.errors[0].extensions.code, 'KCA_ERR_GRAPHQL_VALIDATION')
-    const unknownField = await graphql('{ condition(slug: "alpha-disorder") { password } }')
-    t.equal(unknownField.status, 400)
-    const tooMany = await graphql('{ conditions(first: 101) { nodes { slug } } }')
-    t.equal(tooMany.status, 400)
-    t.match(tooMany.body.errors[0], { message: /first: must be an integer from 1 to 100/, extensions: { code: 'KCA_ERR_BAD_REQUEST', requestId: /\S+/ } })
-    const badCursor = await graphql('{ conditions(after: "garbage") { nodes { slug } } }')
-    t.equal(badCursor.status, 400)
-    t.equal(badCursor.body.errors[0].extensions.code, 'KCA_ERR_INVALID_CURSOR')
-    const noRelease = await graphql('{ condition(slug: "alpha-disorder", release: 42) { slug } }')
-    t.equal(noRelease.body.errors[0].extensions.code, 'KCA_ERR_RELEASE_NOT_FOUND')
+  t.test('client errors are coded; a refused document is 400 with graphql-response+json, 200 with JSON; field errors 200', async (t) => {
+    const ask = async (query: string, accept: string) => {
+      const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query }, headers: { accept } })
+      return { status: response.statusCode, type: response.headers['content-type'], body: response.json() }
+    }
+    const strict = (query: string) => ask(query, 'application/graphql-response+json')
+    const json = (query: string) => ask(query, 'application/json')
+    for (const [name, query, code] of [
+      ['syntax', '{ condition(slug: "x" { slug }', 'KCA_ERR_GRAPHQL_SYNTAX'],
+      ['unknown field', '{ condition(slug: "alpha-disorder") { password } }', 'KCA_ERR_GRAPHQL_VALIDATION'],
+      ['page size', '{ conditions(first: 101) { nodes { slug } } }', 'KCA_ERR_BAD_REQUEST']
+    ] as const) {
+      const refused = await strict(query)
+      t.equal(refused.status, 400, `${name}: 400 with graphql-response+json`)
+      t.equal(refused.type, 'application/graphql-response+json; charset=utf-8')
+      t.notOk('data' in refused.body, `${name}: a refused document has no data entry`)
+      t.match(refused.body.errors[0], { extensions: { code, requestId: /\S+/ } }, `${name}: ${code}`)
+      const legacy = await json(query)
+      t.equal(legacy.status, 200, `${name}: 200 with application/json`)
+      t.equal(legacy.type, 'application/json; charset=utf-8')
+      t.equal(legacy.body.errors[0].extensions.code, code)
+    }
+    t.match((await strict('{ conditions(first: 101) { nodes { slug } } }')).body.errors[0].message, /first: must be an integer from 1 to 100/)
+    for (const [name, query, code] of [
+      ['cursor', '{ conditions(after: "garbage") { nodes { slug } } }', 'KCA_ERR_INVALID_CURSOR'],
+      ['release', '{ condition(slug: "alpha-disorder", release: 42) { slug } }', 'KCA_ERR_RELEASE_NOT_FOUND'],
+      ['slug', '{ condition(slug: "Not A Slug") { slug } }', 'KCA_ERR_BAD_REQUEST']
+    ] as const) {
+      for (const answer of [await strict(query), await json(query)]) {
+        t.equal(answer.status, 200, `${name}: the only field failed: 200 with the error, never 4xx`)
+        t.ok('data' in answer.body, `${name}: execution ran`)
+        t.equal(answer.body.errors[0].extensions.code, code, `${name}: ${code}`)
+      }
+    }
   })
 
   t.test('internal failures are masked', async (t) => {
