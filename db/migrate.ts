@@ -1,9 +1,13 @@
 // Applies the drizzle-kit migrations in db/migrations under a PostgreSQL advisory lock, because drizzle's
 // migrator is not safe when several instances start at once (reliability G6).
-import { fileURLToPath } from 'node:url'
-import type { DatabaseHandle } from './client.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import { rowsOf, type DatabaseHandle } from './client.js'
+import { packagePath } from '../src/paths.js'
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+// From the package root, so the built code (dist/db/migrate.js) finds the same SQL files.
+export const MIGRATIONS_FOLDER = packagePath('db', 'migrations')
 const MIGRATION_LOCK_KEY = 7_403_119_001
 
 // Advisory locks are re-entrant within one session, and PGlite is one session: calls through the same
@@ -29,16 +33,32 @@ async function migrateUnderLock (handle: DatabaseHandle): Promise<void> {
       await query(`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`)
     }
   })
+  await migrationStatus(handle)
 }
 
-/** Number of migrations on disk and in the database: readiness requires them to match. */
-export async function migrationStatus (handle: DatabaseHandle): Promise<{ applied: number, available: number }> {
-  const { readFile } = await import('node:fs/promises')
-  const journal = JSON.parse(await readFile(new URL('./migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] }
-  const rows = await handle.withConnection(async (query) => {
-    const exists = await query("select to_regclass('drizzle.__drizzle_migrations') is not null as present") as Array<{ present: boolean }>
-    if (!exists[0]?.present) return [{ count: 0 }]
-    return await query('select count(*)::int as count from drizzle.__drizzle_migrations') as Array<{ count: number }>
-  })
-  return { applied: Number((rows[0] as { count: number }).count), available: journal.entries.length }
+export interface MigrationStatus { applied: number, available: number }
+
+let available: number | undefined
+/** Migrations this build ships: read once, they cannot change under a running process. */
+function availableMigrations (): number {
+  available ??= (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length
+  return available
+}
+
+// What the last migrate (or check) through each handle found: readiness reports it without touching disk or
+// opening a connection of its own on every probe.
+const lastStatus = new WeakMap<DatabaseHandle, MigrationStatus>()
+
+/** Number of migrations on disk and in the database, asked through the pool; remembered for lastMigrationStatus. */
+export async function migrationStatus (handle: DatabaseHandle): Promise<MigrationStatus> {
+  const [table] = rowsOf<{ present: boolean }>(await handle.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`))
+  const [row] = table?.present ? rowsOf<{ count: number }>(await handle.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`)) : []
+  const status = { applied: Number(row?.count ?? 0), available: availableMigrations() }
+  lastStatus.set(handle, status)
+  return status
+}
+
+/** The status found by the last migrateDatabase or migrationStatus through this handle; null when never checked. */
+export function lastMigrationStatus (handle: DatabaseHandle): MigrationStatus | null {
+  return lastStatus.get(handle) ?? null
 }

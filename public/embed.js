@@ -1,68 +1,120 @@
 // <ketamine-content>: shows one entity of ketamine-content-api on a partner's page.
 //
 //   <script type="module" src="https://<api host>/embed.js"></script>
-//   <ketamine-content type="condition" slug="ptsd" locale="es"></ketamine-content>
+//   <ketamine-content type="condition" slug="ptsd"></ketamine-content>
 //
-// Attributes: type (topic | condition | risk | mechanism, plural accepted), slug, locale (en | es; without it
-// the browser's Accept-Language decides) and release (pin the content to one release).
-// It reads the JSON of the entity from the origin this module was loaded from and renders it into shadow
-// DOM. CSP-friendly: no eval, no inline handlers, no innerHTML; every piece of text becomes a text node, and
-// the styles are a constructed stylesheet, so a partner's `style-src` needs no 'unsafe-inline'.
-/* global HTMLElement, CSSStyleSheet, customElements */
+// Attributes: type (topic | condition | risk | mechanism; plural accepted too), slug, locale (en | es; without
+// it the nearest `lang` of the page, else the browser's Accept-Language), theme (light, the default | dark |
+// auto) and release (pin the content to one release). Colours, font and spacing are --kca-* custom properties
+// a partner may set on the element or any ancestor (README, "Embedding").
+//
+// One request per entity: widgets naming the same URL share one fetch and its answer; the browser's HTTP
+// cache revalidates it with its ETag. The entity is rendered into shadow DOM. CSP-friendly: no eval, no inline
+// handlers, no innerHTML; every piece of text becomes a text node, and the styles are a constructed
+// stylesheet, so a partner's `style-src` needs no 'unsafe-inline'.
+//
+// Loading this module also fits embed-page iframes of this API to their content: each page reports its height
+// with postMessage ({ type: 'kca:resize', version: 1, height, href }); only messages from the API's origin,
+// from a frame on this page, are obeyed.
+/* global HTMLElement, CSSStyleSheet, CustomEvent, customElements */
 const API_BASE = new URL('.', import.meta.url)
 const PLURALS = { topic: 'topics', condition: 'conditions', risk: 'risks', mechanism: 'mechanisms' }
 const LOCALES = ['en', 'es']
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const SAFE_PROTOCOLS = ['https:', 'http:', 'mailto:', 'tel:']
 
 const LABELS = {
   en: {
     loading: 'Loading…',
     failed: 'This content could not be loaded.',
+    retry: 'Please try again later.',
     openPage: 'Open it on its own page',
     notTranslated: 'This content has not been translated into English yet.',
     unreviewed: 'Not yet reviewed by a clinician',
     reviewedBy: 'Reviewed by',
     lastReviewed: 'Last reviewed',
+    reviewDue: 'Next review due',
     crisisHeading: 'If you need help now',
     call: 'Call',
+    text: 'Text',
     sources: 'Sources',
     reference: 'Reference',
     references: 'References',
-    license: 'Licence'
+    attribution: 'Ketamine therapy content © ketamine-content-api contributors',
+    license: 'Licence',
+    goneTitle: 'This content has been withdrawn',
+    gone: (date, release) => `It was withdrawn on ${date}, in release ${release}.`,
+    reason: 'Reason',
+    history: 'See its version history',
+    notFoundTitle: 'This content could not be found',
+    notFound: 'There is no content at this address. The link may be mistyped, or the content may never have been published.',
+    badTypeTitle: 'This embed is not set up correctly',
+    badType: (type) => `"${type}" is not a kind of content here. Use type="topic", "condition", "risk" or "mechanism" (or the plural).`,
+    badSlug: (slug) => `"${slug}" is not a valid slug: lower-case letters, digits and single hyphens only.`,
+    code: 'Error code'
   },
   es: {
     loading: 'Cargando…',
     failed: 'No se pudo cargar este contenido.',
+    retry: 'Vuelva a intentarlo más tarde.',
     openPage: 'Abrirlo en su propia página',
     notTranslated: 'Este contenido aún no está traducido al español; se muestra en inglés.',
     unreviewed: 'Aún no revisado por un profesional clínico',
     reviewedBy: 'Revisado por',
     lastReviewed: 'Última revisión',
+    reviewDue: 'Próxima revisión',
     crisisHeading: 'Si necesita ayuda ahora',
     call: 'Llame al',
+    text: 'Envíe un mensaje al',
     sources: 'Fuentes',
     reference: 'Referencia',
     references: 'Referencias',
-    license: 'Licencia'
+    attribution: 'Contenido sobre terapia con ketamina © colaboradores de ketamine-content-api',
+    license: 'Licencia',
+    goneTitle: 'Este contenido se ha retirado',
+    gone: (date, release) => `Se retiró el ${date}, en la publicación ${release}.`,
+    reason: 'Motivo',
+    history: 'Ver su historial de versiones',
+    notFoundTitle: 'No se ha encontrado este contenido',
+    notFound: 'No hay ningún contenido en esta dirección. Puede que el enlace tenga un error o que el contenido no se haya publicado nunca.',
+    badTypeTitle: 'Esta inserción no está bien configurada',
+    badType: (type) => `«${type}» no es un tipo de contenido de aquí. Use type="topic", "condition", "risk" o "mechanism" (o el plural).`,
+    badSlug: (slug) => `«${slug}» no es un slug válido: solo minúsculas, dígitos y guiones sueltos.`,
+    code: 'Código de error'
   }
 }
 
+// Custom properties a partner sets (--kca-*) feed private ones (--_*) with the theme's value as the fallback:
+// a value the partner set on any ancestor is inherited into the shadow root and wins.
+const LIGHT = '--_text: var(--kca-color-text, #1b1f24); --_background: var(--kca-color-background, #ffffff); --_accent: var(--kca-color-accent, #1f5f8b); ' +
+  '--_muted: var(--kca-color-muted, #4f5760); --_border: var(--kca-color-border, #d8dde3); --_crisis-background: var(--kca-color-crisis-background, #fff4e5); ' +
+  '--_crisis-border: var(--kca-color-crisis-border, #e0a040); --_warning: var(--kca-color-warning, #b03a2e); color-scheme: light;'
+const DARK = '--_text: var(--kca-color-text, #e8eaed); --_background: var(--kca-color-background, #15191e); --_accent: var(--kca-color-accent, #8cc4ee); ' +
+  '--_muted: var(--kca-color-muted, #b4bcc4); --_border: var(--kca-color-border, #3a4048); --_crisis-background: var(--kca-color-crisis-background, #3a2a12); ' +
+  '--_crisis-border: var(--kca-color-crisis-border, #c08a30); --_warning: var(--kca-color-warning, #f08c80); color-scheme: dark;'
+
 const STYLES = `
-:host { display: block; font: inherit; line-height: 1.6; overflow-wrap: anywhere; }
+:host { ${LIGHT} display: block; color: var(--_text); background: var(--_background); font-family: var(--kca-font-family, inherit);
+  font-size: var(--kca-font-size, 1rem); line-height: var(--kca-line-height, 1.6); padding: var(--kca-spacing, 1rem); border-radius: var(--kca-radius, .4rem);
+  overflow-wrap: anywhere; }
+:host([theme="dark"]) { ${DARK} }
+@media (prefers-color-scheme: dark) { :host([theme="auto"]) { ${DARK} } }
 :host([hidden]) { display: none; }
-a { color: inherit; }
-.kca-title { font-size: 1.4em; line-height: 1.25; margin: 0 0 .5em; }
+a { color: var(--_accent); }
+a:focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+.kca-title, .kca-problem-title { font-size: 1.4em; line-height: 1.25; margin: 0 0 calc(var(--kca-spacing, 1rem) * .5); }
 .kca-summary { font-size: 1.05em; }
-.kca-notice, .kca-review { padding: .3em .6em; border-left: 4px solid #9aa5b1; }
-.kca-review--unreviewed, .kca-review--overdue { border-left-color: #e0a040; font-weight: 600; }
-.kca-crisis { border: 1px solid #e0a040; border-radius: .4em; padding: .2em 1em; margin: 1em 0; }
+.kca-notice, .kca-review { padding: .3em .6em; border-left: 4px solid var(--_border); }
+.kca-review--unreviewed, .kca-review--overdue { border-left-color: var(--_crisis-border); font-weight: 600; }
+.kca-crisis { background: var(--_crisis-background); border: 1px solid var(--_crisis-border); border-radius: var(--kca-radius, .4rem); padding: .2em var(--kca-spacing, 1rem); margin: var(--kca-spacing, 1rem) 0; }
 .kca-crisis-heading { font-size: 1.1em; margin: .5em 0; }
-.kca-section-heading { font-size: 1.15em; margin: 1.4em 0 .4em; }
+.kca-section-heading { font-size: 1.15em; margin: calc(var(--kca-spacing, 1rem) * 1.4) 0 .4em; }
 .kca-section-citations, .kca-footer, .kca-citations { font-size: .9em; }
+.kca-section-citations, .kca-problem-code { color: var(--_muted); }
 .kca-cite { text-decoration: none; }
-.kca-footer { margin-top: 1.5em; padding-top: .5em; border-top: 1px solid #9aa5b1; }
-.kca-status { opacity: .8; }
-.kca-error { border-left: 4px solid #c0392b; padding: .3em .6em; }
+.kca-footer { margin-top: calc(var(--kca-spacing, 1rem) * 1.5); padding-top: .5em; border-top: 1px solid var(--_border); }
+.kca-status { color: var(--_muted); }
+.kca-problem { border-left: 4px solid var(--_warning); padding: .2em var(--kca-spacing, 1rem); }
 `
 
 function element (tag, className, text) {
@@ -144,7 +196,7 @@ function appendMarkdown (parent, markdown) {
 }
 
 function formatDate (isoDate, locale) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`))
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`))
 }
 
 function numberedSources (entity) {
@@ -161,7 +213,8 @@ function reviewLine (entity, labels, locale) {
     return line
   }
   const reviewers = (review.reviewedBy ?? []).map((reviewer) => `${reviewer.name}, ${reviewer.credentials}`).join('; ')
-  line.textContent = `${labels.reviewedBy} ${reviewers}. ${labels.lastReviewed} ${formatDate(review.lastReviewed, locale)}.`
+  const next = review.nextReviewDue ? ` ${labels.reviewDue} ${formatDate(review.nextReviewDue, locale)}.` : ''
+  line.textContent = `${labels.reviewedBy} ${reviewers}. ${labels.lastReviewed} ${formatDate(review.lastReviewed, locale)}.${next}`
   return line
 }
 
@@ -173,13 +226,16 @@ function crisisBlock (resources, labels) {
   for (const resource of resources) {
     const item = list.appendChild(element('li', 'kca-crisis-resource'))
     item.append(element('strong', undefined, resource.name), ` (${resource.country})`)
+    const reach = []
     if (resource.phone) {
       const tel = element('a', undefined, resource.phone)
       tel.href = `tel:${resource.phone.replace(/[^0-9+]/g, '')}`
-      item.append(`: ${labels.call} `, tel)
+      reach.push([`${labels.call} `, tel])
     }
+    if (resource.text) reach.push([`${labels.text} ${resource.text}`])
     const url = resource.url && safeHref(resource.url)
-    if (url) item.append(' · ', externalLink(url, new URL(url).hostname))
+    if (url) reach.push([externalLink(url, new URL(url).hostname)])
+    reach.forEach((parts, index) => item.append(index === 0 ? ': ' : ' · ', ...parts))
     item.append(`${resource.hours ? ` — ${resource.hours}` : ''}. ${resource.description}`)
   }
   return aside
@@ -201,11 +257,40 @@ function citationItem (source) {
   return item
 }
 
+/** Answers by URL, shared by every widget on the page: one request per distinct entity, even when in flight. */
+const answers = new Map()
+
+function request (url) {
+  const key = url.href
+  if (!answers.has(key)) {
+    const answer = fetch(url, { credentials: 'omit', headers: { accept: 'application/json' } })
+      .then(async (response) => ({ status: response.status, body: await response.json().catch(() => null) }))
+    // A network failure is not an answer: the next widget (or attribute change) asks again.
+    answer.catch(() => answers.delete(key))
+    answers.set(key, answer)
+  }
+  return answers.get(key)
+}
+
+/** The language of the widget: its `locale`, else the nearest `lang` of the page (if we have it), else none. */
+function chosenLocale (host) {
+  const explicit = host.getAttribute('locale')
+  if (LOCALES.includes(explicit)) return explicit
+  const language = (host.closest('[lang]')?.getAttribute('lang') ?? '').toLowerCase().split('-')[0]
+  return LOCALES.includes(language) ? language : null
+}
+
+function browserLocale () {
+  const language = (navigator.language ?? '').toLowerCase().split('-')[0]
+  return LOCALES.includes(language) ? language : 'en'
+}
+
 class KetamineContent extends HTMLElement {
-  static observedAttributes = ['type', 'slug', 'locale', 'release']
+  static observedAttributes = ['type', 'slug', 'locale', 'release', 'theme']
 
   #root
-  #controller = null
+  #scheduled = false
+  #generation = 0
 
   constructor () {
     super()
@@ -220,20 +305,27 @@ class KetamineContent extends HTMLElement {
   }
 
   connectedCallback () {
-    this.#load()
+    this.#schedule()
   }
 
   disconnectedCallback () {
-    this.#controller?.abort()
+    this.#generation++
   }
 
-  attributeChangedCallback () {
-    if (this.isConnected) this.#load()
+  attributeChangedCallback (name) {
+    // The theme is pure CSS (:host([theme])); nothing to fetch again.
+    if (name !== 'theme' && this.isConnected) this.#schedule()
   }
 
-  get #locale () {
-    const locale = this.getAttribute('locale')
-    return LOCALES.includes(locale) ? locale : null
+  // An element upgraded with its attributes in place gets one callback per attribute and one for being
+  // connected: they coalesce into one load.
+  #schedule () {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    queueMicrotask(() => {
+      this.#scheduled = false
+      if (this.isConnected) this.#load()
+    })
   }
 
   #show (...nodes) {
@@ -242,19 +334,19 @@ class KetamineContent extends HTMLElement {
   }
 
   async #load () {
-    this.#controller?.abort()
-    const controller = new AbortController()
-    this.#controller = controller
-    const labels = LABELS[this.#locale ?? 'en']
-    const typeAttribute = this.getAttribute('type') ?? ''
-    const plural = PLURALS[typeAttribute] ?? (Object.values(PLURALS).includes(typeAttribute) ? typeAttribute : null)
-    const slug = this.getAttribute('slug') ?? ''
+    const generation = ++this.#generation
+    const locale = chosenLocale(this)
+    const labels = LABELS[locale ?? browserLocale()]
+    const typeAttribute = (this.getAttribute('type') ?? '').trim()
+    const type = PLURALS[typeAttribute] ? typeAttribute : Object.keys(PLURALS).find((key) => PLURALS[key] === typeAttribute)
+    const slug = (this.getAttribute('slug') ?? '').trim()
+    if (!type) return this.#problem(labels, locale, { kind: 'bad-request', title: labels.badTypeTitle, text: labels.badType(typeAttribute), code: 'KCA_ERR_VALIDATION' })
+    if (!SLUG.test(slug)) return this.#problem(labels, locale, { kind: 'bad-request', title: labels.badTypeTitle, text: labels.badSlug(slug), code: 'KCA_ERR_VALIDATION' })
     const release = this.getAttribute('release')
-    const pageUrl = plural && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) ? new URL(`embed/${plural}/${slug}`, API_BASE) : null
-    if (!pageUrl) return this.#fail(labels, null)
-    const apiUrl = new URL(`v1/${plural}/${slug}`, API_BASE)
+    const pageUrl = new URL(`embed/${PLURALS[type]}/${slug}`, API_BASE)
+    const apiUrl = new URL(`v1/${PLURALS[type]}/${slug}`, API_BASE)
     for (const url of [pageUrl, apiUrl]) {
-      if (this.#locale) url.searchParams.set('locale', this.#locale)
+      if (locale) url.searchParams.set('locale', locale)
       if (release && /^[1-9]\d*$/.test(release)) url.searchParams.set('release', release)
     }
     this.setAttribute('aria-busy', 'true')
@@ -262,25 +354,59 @@ class KetamineContent extends HTMLElement {
     status.setAttribute('role', 'status')
     this.#show(status)
     try {
-      const response = await fetch(apiUrl, { signal: controller.signal, credentials: 'omit', headers: { accept: 'application/json' } })
-      if (!response.ok) throw new Error(`HTTP ${response.status}`)
-      const entity = await response.json()
-      if (controller.signal.aborted) return
-      this.#show(this.#render(entity, pageUrl))
+      const answer = await request(apiUrl)
+      if (generation !== this.#generation) return
+      if (answer.status === 200 && answer.body) {
+        this.#show(this.#render(answer.body, pageUrl))
+        this.dispatchEvent(new CustomEvent('kca-load', { detail: { type, slug, locale: answer.body.locale } }))
+      } else {
+        this.#fromProblem(labels, locale, answer)
+      }
     } catch (error) {
-      if (controller.signal.aborted) return
-      this.#fail(labels, pageUrl)
-      this.dispatchEvent(new CustomEvent('kca-error', { detail: { message: String(error?.message ?? error) } }))
+      if (generation !== this.#generation) return
+      this.#problem(labels, locale, { kind: 'error', title: labels.failed, text: labels.retry, code: null, href: pageUrl.href })
+      this.dispatchEvent(new CustomEvent('kca-error', { detail: { status: 0, message: String(error?.message ?? error) } }))
     } finally {
-      if (this.#controller === controller) this.removeAttribute('aria-busy')
+      if (generation === this.#generation) this.removeAttribute('aria-busy')
     }
   }
 
-  #fail (labels, pageUrl) {
-    const message = element('p', 'kca-error', `${labels.failed} `)
-    message.setAttribute('role', 'alert')
-    if (pageUrl) message.append(externalLink(pageUrl.href, labels.openPage))
-    this.#show(message)
+  /** The notice an API problem stands for: the tombstone of a withdrawn entity, not found, or a failure. */
+  #fromProblem (labels, locale, { status, body }) {
+    const code = body?.code ?? null
+    const tombstone = body?.tombstone
+    if (status === 410 && tombstone) {
+      const language = locale ?? (LOCALES.includes(tombstone.locale) ? tombstone.locale : 'en')
+      const texts = LABELS[language]
+      this.#problem(texts, language, {
+        kind: 'gone',
+        title: texts.goneTitle,
+        text: texts.gone(formatDate(tombstone.withdrawnAt, language), tombstone.release),
+        reason: tombstone.changeNote,
+        history: new URL(tombstone.versions.replace(/^\//, ''), API_BASE).href,
+        code
+      })
+    } else if (status === 404) {
+      this.#problem(labels, locale, { kind: 'not-found', title: labels.notFoundTitle, text: labels.notFound, code })
+    } else {
+      this.#problem(labels, locale, { kind: 'error', title: labels.failed, text: body?.detail && status < 500 ? body.detail : labels.retry, code })
+    }
+    this.dispatchEvent(new CustomEvent('kca-error', { detail: { status, code, message: body?.detail ?? `HTTP ${status}` } }))
+  }
+
+  #problem (labels, locale, { kind, title, text, reason, history, code, href }) {
+    const article = element('article', `kca-problem kca-problem--${kind}`)
+    if (locale) article.lang = locale
+    article.setAttribute('role', kind === 'error' ? 'alert' : 'status')
+    article.append(element('h2', 'kca-problem-title', title), element('p', kind === 'gone' ? 'kca-tombstone-when' : undefined, text))
+    if (reason) article.append(element('p', 'kca-tombstone-why', `${labels.reason}: ${reason}`))
+    if (history) article.appendChild(element('p', 'kca-tombstone-history')).append(externalLink(history, labels.history))
+    if (href) article.appendChild(element('p')).append(externalLink(href, labels.openPage))
+    if (code) {
+      const line = article.appendChild(element('p', 'kca-problem-code', `${labels.code}: `))
+      line.append(element('code', undefined, code))
+    }
+    this.#show(article)
   }
 
   #render (entity, pageUrl) {
@@ -325,10 +451,13 @@ class KetamineContent extends HTMLElement {
     referencesBlock.append(element('h3', 'kca-section-heading', labels.references), references)
 
     const footer = article.appendChild(element('footer', 'kca-footer'))
-    const attribution = footer.appendChild(element('p', 'kca-attribution', `${meta.attribution}. ${labels.license}: `))
+    // The API's meta.attribution is one English line that already names the licence: the widget says the
+    // credit in the text's language and names the licence once, as its link.
+    const attribution = footer.appendChild(element('p', 'kca-attribution', `${labels.attribution}. ${labels.license}: `))
     const licenseUrl = safeHref(meta.licenseUrl)
     if (licenseUrl) {
       const license = externalLink(licenseUrl, meta.license)
+      license.className = 'kca-license'
       license.rel = 'license noopener nofollow'
       attribution.append(license)
     } else {
@@ -340,4 +469,35 @@ class KetamineContent extends HTMLElement {
   }
 }
 
+// Fits iframes of embed pages to their content. Only our origin, and only a frame of this page, is obeyed;
+// a frame with data-kca-max-height (oEmbed's maxheight) never grows past it.
+const FRAME_SHEET = 'iframe.kca-frame { display: block; border: 0; max-width: 100%; }'
+
+function fitFrames () {
+  if (typeof CSSStyleSheet.prototype.replaceSync === 'function' && 'adoptedStyleSheets' in document) {
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(FRAME_SHEET)
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]
+  }
+  window.addEventListener('message', (event) => {
+    if (event.origin !== API_BASE.origin || event.data?.type !== 'kca:resize' || !Number.isFinite(event.data.height)) return
+    for (const frame of document.querySelectorAll('iframe')) {
+      if (frame.contentWindow !== event.source) continue
+      const limit = Number(frame.dataset.kcaMaxHeight) || Number.POSITIVE_INFINITY
+      frame.height = String(Math.min(Math.max(0, Math.ceil(event.data.height)), limit))
+    }
+  })
+  // A frame that loaded before this module did has already reported: ask it again. The request carries
+  // nothing, and a frame still blank ignores it (then reports itself when it loads).
+  for (const frame of document.querySelectorAll('iframe')) {
+    let origin = null
+    try { origin = new URL(frame.src).origin } catch {}
+    if (origin === API_BASE.origin) frame.contentWindow?.postMessage({ type: 'kca:measure' }, '*')
+  }
+}
+
+if (!globalThis.__ketamineContentFrames) {
+  globalThis.__ketamineContentFrames = true
+  fitFrames()
+}
 if (!customElements.get('ketamine-content')) customElements.define('ketamine-content', KetamineContent)

@@ -3,18 +3,19 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type EntityType } from './common.js'
 import { CommonDocumentProperties, ReviewerSchema, TypeFieldSchemas } from './entity.js'
+import { ERROR_CATALOGUE, ERROR_CATALOGUE_PATH, type ErrorCode } from '../src/errors.js'
 
 export const REVIEW_STATUSES = ['unreviewed', 'reviewed'] as const
 export const TRANSLATION_STATUSES = ['current', 'outdated', 'unknown'] as const
 
 export const ProblemSchema = Type.Object({
-  type: Type.String({ description: 'URI reference naming the problem' }),
+  type: Type.String({ description: `URI reference naming the problem: its entry in the error catalogue, ${ERROR_CATALOGUE_PATH}#<code>` }),
   title: Type.String(),
   status: Type.Integer({ minimum: 400, maximum: 599 }),
   detail: Type.String(),
-  code: Type.String({ pattern: '^KCA_ERR_[A-Z_]+$' }),
-  requestId: Type.String(),
-  instance: Type.Optional(Type.String()),
+  code: StringEnum(Object.keys(ERROR_CATALOGUE) as ErrorCode[], { description: 'stable, machine-readable; the error catalogue explains each' }),
+  requestId: Type.String({ description: 'names the log line of this request; quote it when reporting a problem' }),
+  instance: Type.Optional(Type.String({ description: 'the path asked for' })),
   errors: Type.Optional(Type.Array(Type.Object({ parameter: Type.String(), message: Type.String() }), { description: 'one entry per invalid parameter' })),
   tombstone: Type.Optional(Type.Object({
     type: EntityTypeSchema,

@@ -6,11 +6,12 @@ import { DEFAULT_POOL_SIZE, isDatabaseUnavailable, type DatabaseHandle } from '.
 import databasePlugin from './plugins/external/database.js'
 import redisPlugin from './plugins/external/redis.js'
 import securityPlugin from './plugins/external/security.js'
+import allowedMethodsPlugin from './plugins/app/allowed-methods.js'
 import rateLimitPlugin from './plugins/external/rate-limit.js'
 import underPressurePlugin from './plugins/external/under-pressure.js'
 import metricsPlugin from './plugins/app/metrics.js'
-import openapiPlugin from './plugins/external/openapi.js'
-import { memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
+import openapiPlugin, { openapiRoutes } from './plugins/external/openapi.js'
+import { failoverBudgetStore, memoryBudgetStore, redisBudgetStore } from './limits/budget.js'
 import contentPlugin from './plugins/app/content.js'
 import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
@@ -26,8 +27,9 @@ import releaseRoutes from './routes/v1/releases.js'
 import searchRoutes from './routes/v1/search.js'
 import healthRoutes from './routes/health.js'
 import embedRoutes from './routes/embed.js'
-import { FRAMEWORK_CODES, UnavailableError } from './errors.js'
-import { sendProblem } from './problem.js'
+import errorCatalogueRoutes from './routes/error-catalogue.js'
+import { ERROR_CATALOGUE, UnavailableError, codeForClientError, isErrorCode } from './errors.js'
+import { echoedPath, sendProblem } from './problem.js'
 
 export interface AppOptions {
   config: Config
@@ -38,18 +40,26 @@ export interface AppOptions {
   releasePollMs?: number | undefined
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** PUBLIC_BASE_URL: the origin (and path prefix) of every absolute URL the service writes. */
+    publicBaseUrl: string
+  }
+}
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   const { config } = options
   fastify.setErrorHandler(errorHandler)
+  // Never the Host header: behind a proxy it names the proxy's upstream, and it is whatever the client sent.
+  fastify.decorate('publicBaseUrl', config.PUBLIC_BASE_URL)
   await fastify.register(accessLogPlugin)
+  await fastify.register(allowedMethodsPlugin)
   await fastify.register(securityPlugin)
   await fastify.register(openapiPlugin)
   await fastify.register(underPressurePlugin, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS })
   await fastify.register(databasePlugin, { config, database: options.database })
   await fastify.register(redisPlugin, { config })
-  await fastify.register(authPlugin)
+  await fastify.register(authPlugin, { keyCacheTtlMs: config.API_KEY_CACHE_TTL_MS })
   await fastify.register(rateLimitPlugin, { config })
   await fastify.register(freshnessPlugin)
   await fastify.register(contentPlugin, { seedsDir: options.seedsDir ?? config.SEEDS_DIR, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
@@ -58,12 +68,24 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {
     production: config.NODE_ENV === 'production',
-    budget: { store: fastify.redis ? redisBudgetStore(fastify.redis, 60_000) : memoryBudgetStore(60_000), perWindow: config.GRAPHQL_COST_BUDGET },
+    budget: {
+      store: fastify.redis ? failoverBudgetStore(redisBudgetStore(fastify.redis, 60_000), memoryBudgetStore(60_000), fastify.sharedLimits) : memoryBudgetStore(60_000),
+      perWindow: config.GRAPHQL_COST_BUDGET
+    },
     trustedDocuments: config.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && config.GRAPHQL_TRUSTED_DOCUMENTS_PATH ? loadTrustedDocuments(config.GRAPHQL_TRUSTED_DOCUMENTS_PATH) : null
   })
   // After every hook that reads or keeps the identity body (freshness, the two answer caches).
   await fastify.register(compressionPlugin)
   await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
+
+  // While the server drains, requests still arriving on open connections are told to go elsewhere.
+  let closing = false
+  fastify.addHook('preClose', async () => { closing = true })
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!closing) return
+    reply.header('retry-after', '1').header('connection', 'close')
+    return sendProblem(reply, 'KCA_ERR_SHUTTING_DOWN', 'this instance is shutting down; retry')
+  })
 
   // A request still unanswered after the deadline gets a 503 rather than hanging the client.
   fastify.addHook('onRequest', async (request, reply) => {
@@ -71,22 +93,26 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
       if (reply.sent) return
       request.log.warn({ url: request.url }, 'request exceeded its deadline')
       reply.header('retry-after', '5')
-      sendProblem(reply, 503, 'KCA_ERR_TIMEOUT', `no answer within ${config.REQUEST_TIMEOUT_MS} ms; retry shortly`)
+      sendProblem(reply, 'KCA_ERR_TIMEOUT', `no answer within ${config.REQUEST_TIMEOUT_MS} ms; retry shortly`)
     }, config.REQUEST_TIMEOUT_MS)
     reply.raw.once('close', () => clearTimeout(timer))
   })
 
-  // 404 floods count against the rate limit like any other request.
+  // 404 floods count against the rate limit like any other request. A known path asked with another method is
+  // a 405 naming the methods it takes.
   fastify.setNotFoundHandler({ preHandler: fastify.rateLimit() }, (request, reply) => {
     const path = request.url.split('?')[0] ?? ''
-    if (!READ_METHODS.has(request.method) && (path.startsWith('/v1/') || path === '/graphql')) {
-      reply.header('allow', path === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS')
-      return sendProblem(reply, 405, 'KCA_ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; this API is read-only`)
+    const allowed = fastify.allowedMethods(path)
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '))
+      return sendProblem(reply, 'KCA_ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`)
     }
-    return sendProblem(reply, 404, 'KCA_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${path}`)
+    return sendProblem(reply, 'KCA_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${echoedPath(path)}`)
   })
 
+  await fastify.register(openapiRoutes)
   await fastify.register(healthRoutes)
+  await fastify.register(errorCatalogueRoutes)
   await fastify.register(embedRoutes)
   await fastify.register(entityRoutes, { prefix: '/v1' })
   await fastify.register(releaseRoutes, { prefix: '/v1' })
@@ -100,23 +126,26 @@ function errorHandler (this: FastifyInstance, error: FastifyError & { validation
       parameter: parameterName(error.validationContext, item),
       message: validationMessage(item)
     }))
-    return sendProblem(reply, 400, 'KCA_ERR_VALIDATION', errors.map((item) => `${item.parameter}: ${item.message}`).join('; '), { errors })
+    return sendProblem(reply, 'KCA_ERR_VALIDATION', errors.map((item) => `${item.parameter}: ${item.message}`).join('; '), { errors })
   }
   if (isDatabaseUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable')
     reply.header('retry-after', '5')
-    return sendProblem(reply, 503, 'KCA_ERR_UNAVAILABLE', new UnavailableError().message)
+    return sendProblem(reply, 'KCA_ERR_UNAVAILABLE', new UnavailableError().message)
   }
   if (status >= 500) {
     // Never show internals: the request id ties the client's report to the full log line.
     request.log.error({ err: error }, 'request failed')
-    const code = error.code?.startsWith('KCA_ERR_') && status === 503 ? error.code : 'KCA_ERR_INTERNAL'
-    if (status === 503) reply.header('retry-after', '5')
-    return sendProblem(reply, status === 503 ? 503 : 500, code, status === 503 ? error.message : 'internal error; quote the requestId when reporting it')
+    const code = error.code
+    if (isErrorCode(code) && ERROR_CATALOGUE[code].status === 503) {
+      reply.header('retry-after', '5')
+      return sendProblem(reply, code, error.message)
+    }
+    return sendProblem(reply, 'KCA_ERR_INTERNAL', 'internal error; quote the requestId when reporting it')
   }
-  const code = error.code?.startsWith('KCA_ERR_') ? error.code : FRAMEWORK_CODES[error.code] ?? 'KCA_ERR_BAD_REQUEST'
+  const code = isErrorCode(error.code) ? error.code : codeForClientError(error.code, status)
   const tombstone = (error as { tombstone?: Record<string, unknown> }).tombstone
-  return sendProblem(reply, status, code, error.message, tombstone ? { tombstone } : {})
+  return sendProblem(reply, code, error.message, tombstone ? { tombstone } : {})
 }
 
 function parameterName (context: string | undefined, item: { instancePath: string, keyword: string, params?: Record<string, unknown> }): string {

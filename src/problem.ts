@@ -1,24 +1,38 @@
-// Sends an RFC 9457 problem: the one shape of every REST error.
+// Sends an RFC 9457 problem: the one shape of every REST error. The status and title come from the error
+// registry, so a code is always answered with the status its catalogue entry documents.
 import type { FastifyReply } from 'fastify'
-import { TITLES, problemType } from './errors.js'
+import { ERROR_CATALOGUE, problemType, type ErrorCode } from './errors.js'
 
 export interface ParameterProblem { parameter: string, message: string }
 
 type ProblemExtra = { errors?: ParameterProblem[], tombstone?: Record<string, unknown> }
 
-export function problemBody (reply: FastifyReply, status: number, code: string, detail: string, extra: ProblemExtra = {}) {
+/** Paths are echoed in `instance` and details; a hostile 10 KB path must not come back in full. */
+const MAX_ECHOED_PATH = 200
+
+export function echoedPath (url: string): string {
+  const path = url.split('?')[0] ?? ''
+  return path.length > MAX_ECHOED_PATH ? `${path.slice(0, MAX_ECHOED_PATH)}…` : path
+}
+
+export function problemDocument (requestId: string, code: ErrorCode, detail: string, instance: string | undefined, extra: ProblemExtra = {}) {
+  const { status, title } = ERROR_CATALOGUE[code]
   return {
     type: problemType(code),
-    title: TITLES[status] ?? 'Error',
+    title,
     status,
     detail,
     code,
-    requestId: reply.request.id,
-    instance: reply.request.url.split('?')[0],
+    requestId,
+    ...(instance === undefined ? {} : { instance }),
     ...extra
   }
 }
 
-export function sendProblem (reply: FastifyReply, status: number, code: string, detail: string, extra: ProblemExtra = {}) {
-  return reply.status(status).type('application/problem+json').send(problemBody(reply, status, code, detail, extra))
+export function problemBody (reply: FastifyReply, code: ErrorCode, detail: string, extra: ProblemExtra = {}) {
+  return problemDocument(reply.request.id, code, detail, echoedPath(reply.request.url), extra)
+}
+
+export function sendProblem (reply: FastifyReply, code: ErrorCode, detail: string, extra: ProblemExtra = {}) {
+  return reply.status(ERROR_CATALOGUE[code].status).type('application/problem+json').send(problemBody(reply, code, detail, extra))
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js'
 
 export interface ServerOptionsExtras {
   /** Where log lines go instead of stdout (tests read them). */
@@ -27,10 +28,15 @@ export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | '
     connectionTimeout: 10_000,
     requestTimeout: 10_000,
     keepAliveTimeout: 10_000,
-    return503OnClosing: true,
+    // Requests arriving while the server closes get a coded 503 from the app (src/app.ts), not Fastify's plain JSON.
+    return503OnClosing: false,
     // An empty embedded database is migrated and seeded during start-up: give that time on a slow machine.
     pluginTimeout: 120_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Requests refused before routing (bad URL encoding, a path segment over 200 characters, a message Node's
+    // parser rejects) answer problem+json with a request id and CORS headers like every other error.
+    frameworkErrors,
+    clientErrorHandler,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     ajv: {

@@ -8,6 +8,8 @@ test('defaults', async (t) => {
     PGLITE_DIR: './data/pglite',
     LOG_LEVEL: 'info',
     NODE_ENV: 'development',
+    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    API_KEY_CACHE_TTL_MS: 30_000,
     RATE_LIMIT_ANONYMOUS: 300,
     RATE_LIMIT_KEY: 3000,
     GRAPHQL_COST_BUDGET: 200_000,

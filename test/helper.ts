@@ -8,6 +8,7 @@ import { migrateDatabase } from '../db/migrate.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { serverOptions } from '../src/server-options.js'
 import app from '../src/app.js'
+import { ERROR_CATALOGUE, isErrorCode } from '../src/errors.js'
 
 export interface TestContext {
   teardown: (fn: () => unknown) => void
@@ -54,8 +55,46 @@ export async function build (t: TestContext, options: BuildOptions = {}): Promis
   const config = { ...testConfig, ...options.config }
   const database = options.database ?? await testDatabase(t)
   const server = Fastify(serverOptions(config, options.logStream ? { logStream: options.logStream } : {})).withTypeProvider<TypeBoxTypeProvider>()
+  // Every answer of every test goes through this check: an error code missing from the registry, or sent with
+  // another status than the registry gives it, turns the answer into a failure the test sees (issue 14).
+  server.addHook('onSend', async (_request, reply, payload) => {
+    const problem = unregisteredCodeIn(reply.statusCode, String(reply.getHeader('content-type') ?? ''), payload)
+    if (problem) throw new Error(`TEST HELPER: ${problem}`)
+    return payload
+  })
   await server.register(app, { config, database, seedsDir: options.seedsDir, publishOnEmpty: options.publishOnEmpty ?? false, releasePollMs: options.releasePollMs ?? 0 })
   await server.ready()
   t.teardown(() => server.close())
   return server as unknown as FastifyInstance
+}
+
+/** Error codes an answer carries: a problem's `code`, or GraphQL `errors[].extensions.code`. */
+export function errorCodesIn (contentType: string, payload: unknown): string[] {
+  if (typeof payload !== 'string' || !/json/.test(contentType)) return []
+  let body: unknown
+  try {
+    body = JSON.parse(payload)
+  } catch {
+    return []
+  }
+  if (body === null || typeof body !== 'object') return []
+  const codes: string[] = []
+  if (contentType.startsWith('application/problem+json')) codes.push(String((body as { code?: unknown }).code))
+  const errors = (body as { errors?: unknown }).errors
+  if (Array.isArray(errors)) {
+    for (const error of errors) {
+      const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code
+      if (code !== undefined) codes.push(String(code))
+    }
+  }
+  return codes
+}
+
+/** What is wrong with the codes of an answer, or null. */
+export function unregisteredCodeIn (status: number, contentType: string, payload: unknown): string | null {
+  for (const code of errorCodesIn(contentType, payload)) {
+    if (!isErrorCode(code)) return `error code ${code} is not in the registry (src/errors.ts)`
+    if (contentType.startsWith('application/problem+json') && ERROR_CATALOGUE[code].status !== status) return `${code} answered with ${status}; the registry says ${ERROR_CATALOGUE[code].status}`
+  }
+  return null
 }

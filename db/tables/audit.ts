@@ -1,5 +1,5 @@
 // Append-only record of every published change; it doubles as the changes feed (its id is the cursor).
-import { bigserial, integer, pgTable, text, timestamp, index } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, integer, pgTable, text, timestamp, index } from 'drizzle-orm/pg-core'
 import { entities } from './content.js'
 import { releases } from './releases.js'
 
@@ -16,5 +16,7 @@ export const auditLog = pgTable('audit_log', {
   hashAfter: text().notNull(),
   sourceFile: text().notNull(),
   sourceCommit: text(),
+  sourceDirty: boolean().notNull().default(false),
+  sourceChangesHash: text(),
   at: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, (table) => [index('audit_log_entity').on(table.entityId)])

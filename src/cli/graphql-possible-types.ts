@@ -3,4 +3,4 @@ import { POSSIBLE_TYPES_PATH, SDL } from '../plugins/app/graphql.js'
 import { writePossibleTypes } from '../graphql/possible-types.js'
 
 writePossibleTypes(SDL, POSSIBLE_TYPES_PATH)
-console.log(`wrote ${POSSIBLE_TYPES_PATH.pathname}`)
+console.log(`wrote ${POSSIBLE_TYPES_PATH}`)

@@ -9,7 +9,7 @@ import { API_KEY_SCOPES, createApiKey, type ApiKeyScope } from '../access/api-ke
 import { loadCorpus } from '../content/corpus.js'
 import { formatProblems } from '../content/problems.js'
 import { describePendingChanges } from '../content/pending-diff.js'
-import { gitCommit } from '../content/git.js'
+import { sourceRevision } from '../content/git.js'
 import { publishCorpus } from '../content/publish.js'
 import { verifyContent } from '../content/verify.js'
 import { ContentConflictError, ContentInvalidError } from '../errors.js'
@@ -57,7 +57,11 @@ const publish: Command = async ({ database, onPublished }, args, out) => {
   }
   try {
     await migrateDatabase(database)
-    const result = await publishCorpus(database.db, corpus, { changeNote: text(args.note), sourceCommit: text(args.commit) ?? await gitCommit(seedsDir) })
+    // --commit names the source where there is no work tree to ask (a CI artefact, say).
+    const commit = text(args.commit)
+    const source = commit ? { sourceCommit: commit } : await sourceRevision(seedsDir)
+    if ('sourceDirty' in source && source.sourceDirty) out.out(`  note: ${seedsDir} has uncommitted changes; the release records commit ${source.sourceCommit} as dirty, with hash ${source.sourceChangesHash}`)
+    const result = await publishCorpus(database.db, corpus, { changeNote: text(args.note), ...source })
     for (const change of result.changes) out.out(`  ${change.action.padEnd(9)} ${change.type}/${change.slug} (${change.locale}) version ${change.version}`)
     for (const draft of result.drafts) out.out(`  draft     ${draft.type}/${draft.slug} (${draft.locale})`)
     if (result.release === null) {

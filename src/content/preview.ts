@@ -13,6 +13,7 @@ import { materialise, type PublishedDocument } from './materialise.js'
 import { contentHash } from './canonical.js'
 import { loadCorpus, type Corpus } from './corpus.js'
 import { formatProblem } from './problems.js'
+import { packagePath } from '../paths.js'
 
 export interface PreviewOptions {
   seedsDir: string
@@ -60,6 +61,8 @@ export function previewSnapshot (corpus: Corpus, loadedAt = new Date()): Release
     number: 0,
     changeNote: 'preview of the working files: not published',
     sourceCommit: null,
+    sourceDirty: false,
+    sourceChangesHash: null,
     manifestHash: '',
     entityCount: versions.length,
     stats: { created: versions.length, updated: 0, withdrawn: 0 },
@@ -68,7 +71,7 @@ export function previewSnapshot (corpus: Corpus, loadedAt = new Date()): Release
 }
 
 export async function startPreview (options: PreviewOptions): Promise<PreviewServer> {
-  const css = await readFile(new URL('../../public/embed.css', import.meta.url), 'utf8')
+  const css = await readFile(packagePath('public', 'embed.css'), 'utf8')
   let generation = 0
   const load = async (): Promise<Loaded> => {
     const corpus = await loadCorpus(options.seedsDir)

@@ -44,6 +44,9 @@ export interface PublishResult extends PublishPlan {
 export interface PublishOptions {
   changeNote?: string | undefined
   sourceCommit?: string | null | undefined
+  /** The content directory differed from sourceCommit (see src/content/git.ts sourceRevision). */
+  sourceDirty?: boolean | undefined
+  sourceChangesHash?: string | null | undefined
   /** Compute and return the plan without writing anything. */
   dryRun?: boolean
 }
@@ -107,7 +110,7 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
     await repository.insertRelease({
       number: release,
       changeNote,
-      sourceCommit: options.sourceCommit ?? null,
+      ...recordedSource(options),
       manifestHash: contentHash(manifest),
       entityCount: entries.length,
       stats: {
@@ -127,13 +130,19 @@ export async function publishCorpus (db: Db, corpus: Corpus, options: PublishOpt
       hashBefore: change.hashBefore,
       hashAfter: change.hashAfter,
       sourceFile: change.sourceFile,
-      sourceCommit: options.sourceCommit ?? null
+      ...recordedSource(options)
     })), tx)
     await repository.upsertSources(corpus.sources.map((source) => ({ ...source, contentHash: contentHash(source) })), tx)
     // Delivered at commit to every instance that LISTENs: they swap in the new release.
     await tx.execute(sql`select pg_notify(${RELEASE_CHANNEL}, ${String(release)})`)
     return { ...plan, release }
   })
+}
+
+/** Provenance as recorded on the release and each audit row: a commit alone only when the tree was clean. */
+function recordedSource (options: PublishOptions): { sourceCommit: string | null, sourceDirty: boolean, sourceChangesHash: string | null } {
+  const sourceDirty = options.sourceDirty === true
+  return { sourceCommit: options.sourceCommit ?? null, sourceDirty, sourceChangesHash: sourceDirty ? options.sourceChangesHash ?? null : null }
 }
 
 /** What a publish would do: pure, so `content:check --diff` and the publisher agree by construction. */

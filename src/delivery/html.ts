@@ -25,7 +25,7 @@ import type { EntityType, Locale } from '../../schema/common.js'
 import type { CrisisResource, Link, Section, Source } from '../../schema/entity.js'
 import type { PublishedDocument } from '../content/materialise.js'
 import type { ResolvedEntity } from './release-snapshot.js'
-import { ATTRIBUTION, DISCLAIMERS, LICENSE } from './representation.js'
+import { DISCLAIMERS, LICENSE } from './representation.js'
 
 export interface HtmlFragmentOptions {
   /** The locale the client asked for; the text may be English when no translation exists. */
@@ -95,6 +95,8 @@ export interface Labels {
   reference: string
   references: string
   unverified: string
+  /** Credit line without the licence name, which follows it once as the linked "Licence: …". */
+  attribution: string
   license: string
   version: (version: number, date: string) => string
   alsoKnownAs: string
@@ -128,6 +130,7 @@ export const LABELS: Record<Locale, Labels> = {
     reference: 'Reference',
     references: 'References',
     unverified: 'No identifier could be confirmed for this record.',
+    attribution: 'Ketamine therapy content © ketamine-content-api contributors',
     license: 'Licence',
     version: (version, date) => `Version ${version}, published ${date}`,
     alsoKnownAs: 'Also known as',
@@ -184,6 +187,7 @@ export const LABELS: Record<Locale, Labels> = {
     reference: 'Referencia',
     references: 'Referencias',
     unverified: 'No se pudo confirmar ningún identificador de este registro.',
+    attribution: 'Contenido sobre terapia con ketamina © colaboradores de ketamine-content-api',
     license: 'Licencia',
     version: (version, date) => `Versión ${version}, publicada el ${date}`,
     alsoKnownAs: 'También llamado',
@@ -288,7 +292,7 @@ export function renderHtmlFragment (resolved: ResolvedEntity, options: HtmlFragm
     '</ol>',
     '</section>',
     '<footer class="kca-footer">',
-    `<p class="kca-attribution">${escapeHtml(ATTRIBUTION)}. ${labels.license}: <a class="kca-license" href="${LICENSE.url}" rel="license noopener nofollow"${options.linkTarget ? ` target="${options.linkTarget}"` : ''}>${LICENSE.name}</a></p>`,
+    `<p class="kca-attribution">${escapeHtml(labels.attribution)}. ${labels.license}: <a class="kca-license" href="${LICENSE.url}" rel="license noopener nofollow"${options.linkTarget ? ` target="${options.linkTarget}"` : ''}>${LICENSE.name}</a></p>`,
     `<p class="kca-disclaimer">${escapeHtml(DISCLAIMERS[language])}</p>`,
     `<p class="kca-version">${escapeHtml(labels.version(entity.version, formatDate(entity.publishedAt.toISOString(), language)))}</p>`,
     '</footer>',

@@ -18,6 +18,6 @@ export function possibleTypesJson (schema: GraphQLSchema): string {
 }
 
 /** Writes the file from the checked-in SDL. */
-export function writePossibleTypes (sdl: string, target: URL): void {
+export function writePossibleTypes (sdl: string, target: string): void {
   writeFileSync(target, possibleTypesJson(buildSchema(sdl)))
 }

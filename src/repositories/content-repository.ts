@@ -30,6 +30,8 @@ export interface ReleaseRecord {
   number: number
   changeNote: string
   sourceCommit: string | null
+  sourceDirty: boolean
+  sourceChangesHash: string | null
   manifestHash: string
   entityCount: number
   stats: { created: number, updated: number, withdrawn: number }
@@ -49,6 +51,8 @@ export interface AuditRecord {
   hashAfter: string
   sourceFile: string
   sourceCommit: string | null
+  sourceDirty: boolean
+  sourceChangesHash: string | null
   at: Date
 }
 
@@ -173,14 +177,14 @@ export function createContentRepository (db: Db) {
       return versionId
     },
 
-    async insertRelease (values: Omit<ReleaseRecord, 'createdAt'>, versionIds: Array<{ entityId: number, versionId: number }>, tx: DbOrTx = db): Promise<void> {
+    async insertRelease (values: Omit<ReleaseRecord, 'createdAt' | 'sourceDirty' | 'sourceChangesHash'> & Partial<Pick<ReleaseRecord, 'sourceDirty' | 'sourceChangesHash'>>, versionIds: Array<{ entityId: number, versionId: number }>, tx: DbOrTx = db): Promise<void> {
       await tx.insert(releases).values(values)
       for (let start = 0; start < versionIds.length; start += 500) {
         await tx.insert(releaseEntries).values(versionIds.slice(start, start + 500).map((entry) => ({ releaseNumber: values.number, ...entry })))
       }
     },
 
-    async insertAudit (rows: Array<Omit<AuditRecord, 'id' | 'at'>>, tx: DbOrTx = db): Promise<void> {
+    async insertAudit (rows: Array<Omit<AuditRecord, 'id' | 'at' | 'sourceDirty' | 'sourceChangesHash'> & Partial<Pick<AuditRecord, 'sourceDirty' | 'sourceChangesHash'>>>, tx: DbOrTx = db): Promise<void> {
       if (rows.length > 0) await tx.insert(auditLog).values(rows)
     },
 

@@ -26,9 +26,10 @@ const CORPUS: SeedEntity[] = [
   {
     type: 'risk',
     slug: 'hostile-risk',
-    front: { title: 'Risky <em>title</em> & "quotes"', severity: 'high', category: 'contraindication' },
+    // The content check now refuses tags in titles; a stray `<` still has to come out escaped.
+    front: { title: 'Risky <b & "quotes" \'single\'', severity: 'high', category: 'contraindication' },
     sections: [
-      { heading: 'Overview <b>bold</b>', id: 'overview', aspect: 'overview', cites: ['review-two'], body: HOSTILE_BODY },
+      { heading: 'Overview <b bold', id: 'overview', aspect: 'overview', cites: ['review-two'], body: HOSTILE_BODY },
       { heading: 'Evidence', id: 'evidence', aspect: 'evidence', cites: ['trial-one', 'review-two'], body: 'Plain words.' }
     ]
   },
@@ -78,8 +79,8 @@ test('HTML fragment', async (t) => {
     t.match(html, '<a href="https://tracker.example/pixel.png" rel="noopener nofollow">tracking pixel</a>', 'an image becomes a link: nothing is fetched')
     t.match(html, '<a href="https://example.org/trial" rel="noopener nofollow">a trial</a>', 'a safe link stays, marked noopener nofollow')
     t.match(html, '<h3>A heading inside a body</h3>', 'body headings sit under the section heading')
-    t.match(html, '<h1 class="kca-title" id="kca-risk-hostile-risk-title">Risky &lt;em&gt;title&lt;/em&gt; &amp; &quot;quotes&quot;</h1>')
-    t.match(html, '<h2 class="kca-section-heading" id="kca-risk-hostile-risk-overview">Overview &lt;b&gt;bold&lt;/b&gt;</h2>')
+    t.match(html, '<h1 class="kca-title" id="kca-risk-hostile-risk-title">Risky &lt;b &amp; &quot;quotes&quot; &#39;single&#39;</h1>')
+    t.match(html, '<h2 class="kca-section-heading" id="kca-risk-hostile-risk-overview">Overview &lt;b bold</h2>')
   })
 
   t.test('renderMarkdown alone applies the same rules', async (t) => {
@@ -111,12 +112,16 @@ test('HTML fragment', async (t) => {
 
   t.test('attribution, licence, disclaimer and version in the footer, localized', async (t) => {
     const english = render('condition', 'alpha-disorder')
-    t.match(english, /<p class="kca-attribution">Ketamine therapy content © ketamine-content-api contributors, CC BY 4.0\. Licence: <a class="kca-license" href="https:\/\/creativecommons.org\/licenses\/by\/4.0\/" rel="license noopener nofollow">CC BY 4.0<\/a><\/p>/)
+    t.match(english, /<p class="kca-attribution">Ketamine therapy content © ketamine-content-api contributors\. Licence: <a class="kca-license" href="https:\/\/creativecommons.org\/licenses\/by\/4.0\/" rel="license noopener nofollow">CC BY 4.0<\/a><\/p>/)
     t.match(english, /<p class="kca-disclaimer">This information is for education only and is not medical advice\./)
     t.match(english, /<p class="kca-version">Version 1, published \w+ \d{1,2}, \d{4}<\/p>/)
     const spanish = render('condition', 'alpha-disorder', 'es')
     t.match(spanish, '<article class="kca-entity kca-entity--condition" lang="es"')
-    t.match(spanish, 'Licencia: <a class="kca-license"')
+    t.match(spanish, '<p class="kca-attribution">Contenido sobre terapia con ketamina © colaboradores de ketamine-content-api. Licencia: <a class="kca-license"')
+    for (const html of [english, spanish]) {
+      const footer = /<p class="kca-attribution">[\s\S]*?<\/p>/.exec(html)?.[0] ?? ''
+      t.equal(footer.split('CC BY 4.0').length - 1, 1, 'the licence is named once, as its link')
+    }
     t.match(spanish, '<p class="kca-disclaimer">Esta información es solo educativa')
     t.match(spanish, '<dt>Situación de la ketamina para este trastorno</dt><dd>aprobada</dd>')
   })

@@ -22,7 +22,9 @@ test('drafts never leak, and preview needs the preview scope', async (t) => {
   // Nothing links to the topic, so it may go back to draft while its published version stays.
   await seeds.write({ ...SMALL_CORPUS[6], front: { ...SMALL_CORPUS[6]?.front, status: 'draft', summary: `${CANARY} revision in progress` } } as SeedEntity)
   await publishSeedsDir(database, seeds)
-  const app = await build(t, { database })
+  // Key verdicts are not cached here, so a revocation shows on the very next request (with the default TTL it takes
+  // effect within API_KEY_CACHE_TTL_MS: test/ops/api-key-limits.test.ts).
+  const app = await build(t, { database, config: { API_KEY_CACHE_TTL_MS: 0 } })
   const { key: previewKey } = await createApiKey(app.accessRepository, 'Editor preview', ['read', 'preview'])
   const { key: readKey } = await createApiKey(app.accessRepository, 'Partner', ['read'])
 

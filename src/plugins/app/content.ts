@@ -1,6 +1,5 @@
 // Our content services as decorators: the repository, and the release store that serves reads from memory.
 // On an empty database the seeds are published first, so a fresh clone answers with real content.
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createContentRepository, type ContentRepository } from '../../repositories/content-repository.js'
@@ -8,7 +7,8 @@ import { ReleaseStore } from '../../delivery/release-store.js'
 import { loadCorpus, type Corpus } from '../../content/corpus.js'
 import { publishCorpus, RELEASE_CHANNEL } from '../../content/publish.js'
 import { ContentConflictError, ContentInvalidError } from '../../errors.js'
-import { gitCommit } from '../../content/git.js'
+import { sourceRevision } from '../../content/git.js'
+import { packagePath } from '../../paths.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +19,7 @@ declare module 'fastify' {
   }
 }
 
-export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../../seeds', import.meta.url))
+export const DEFAULT_SEEDS_DIR = packagePath('seeds')
 
 export interface ContentPluginOptions {
   seedsDir?: string | undefined
@@ -85,7 +85,7 @@ async function publishSeedsIfEmpty (app: FastifyInstance, repository: ContentRep
       throw new ContentInvalidError(corpus.problems)
     }
     try {
-      const result = await publishCorpus(app.database.db, corpus, { changeNote: 'Initial publication of the seed content', sourceCommit: await gitCommit(seedsDir) })
+      const result = await publishCorpus(app.database.db, corpus, { changeNote: 'Initial publication of the seed content', ...await sourceRevision(seedsDir) })
       if (result.release !== null) app.log.info({ release: result.release, changes: result.changes.length }, 'published the seed content into the empty database')
       return
     } catch (error) {

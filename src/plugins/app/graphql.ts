@@ -17,10 +17,11 @@ import type { BudgetStore } from '../../limits/budget.js'
 import { RateLimitedError } from '../../errors.js'
 import { ResponseCache, serveFromCache } from './response-cache.js'
 import { setFreshness } from './freshness.js'
+import { packagePath } from '../../paths.js'
 
-export const SDL_PATH = new URL('../../../schema/graphql/schema.graphql', import.meta.url)
+export const SDL_PATH = packagePath('schema', 'graphql', 'schema.graphql')
 export const SDL = readFileSync(SDL_PATH, 'utf8')
-export const POSSIBLE_TYPES_PATH = new URL('../../../schema/graphql/possible-types.json', import.meta.url)
+export const POSSIBLE_TYPES_PATH = packagePath('schema', 'graphql', 'possible-types.json')
 
 export interface GraphqlPluginOptions {
   production: boolean
@@ -145,7 +146,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   })
 
   app.get('/graphql/schema.graphql', {
-    schema: { summary: 'The GraphQL schema (SDL)', description: 'The schema as a file, for tools that read SDL; introspection answers the same.', tags: ['graphql'] }
+    schema: { summary: 'The GraphQL schema (SDL)', description: 'The schema as a file, for tools that read SDL; introspection answers the same.', tags: ['graphql'], response: { 200: { description: 'GraphQL SDL', content: { 'text/plain': { schema: { type: 'string' } } } } } }
   }, async (_request, reply) => {
     reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600')
     return SDL

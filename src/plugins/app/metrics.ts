@@ -43,6 +43,32 @@ export default fp<{ poolSize: number }>(async (app, options) => {
     collect () { this.set({ driver: app.database.driver }, app.database.driver === 'pglite' ? 1 : options.poolSize) }
   }))
 
+  // Counted where they happen (auth, redis plugins) and read at scrape time.
+  registry.registerMetric(new Counter({
+    name: 'kca_api_key_invalid_total',
+    help: 'requests that presented an API key that is not valid; they are limited per IP like anonymous clients',
+    registers: [],
+    collect () { this.reset(); this.inc(app.apiKeyStats.invalid) }
+  }))
+  if (app.redis) {
+    registry.registerMetric(new Gauge({
+      name: 'kca_shared_limits_available',
+      help: '1 while Redis answers and rate limits and GraphQL budgets are shared; 0 while each instance limits from its own memory',
+      registers: [],
+      collect () { this.set(app.sharedLimits.available ? 1 : 0) }
+    }))
+    registry.registerMetric(new Counter({
+      name: 'kca_shared_limits_fallback_total',
+      help: 'limit checks answered from this instance\'s memory because Redis could not be used',
+      labelNames: ['store'],
+      registers: [],
+      collect () {
+        this.reset()
+        for (const [store, count] of Object.entries(app.sharedLimits.fallbacks)) this.inc({ store }, count)
+      }
+    }))
+  }
+
   // One pair of bound children per (method, route, status): recording a request allocates nothing and
   // does not hash labels again.
   const series = new Map<string, { count: { inc: () => void }, time: { observe: (seconds: number) => void } }>()
@@ -60,8 +86,8 @@ export default fp<{ poolSize: number }>(async (app, options) => {
     bound.time.observe(reply.elapsedTime / 1000)
   })
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { rateLimit: false } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } }, config: { rateLimit: false } }, async (_request, reply) => {
     reply.type(registry.contentType).header('cache-control', 'no-store')
     return registry.metrics()
   })
-}, { name: 'metrics', dependencies: ['content', 'response-cache', 'graphql'] })
+}, { name: 'metrics', dependencies: ['content', 'response-cache', 'graphql', 'auth', 'redis'] })

@@ -140,9 +140,9 @@ export default fp(async (app) => {
       const query = request.query as Record<string, unknown> | undefined
       const release = app.releases.currentRelease
       if (query?.preview === true || release === null) return null
-      // The representation depends on Accept; JSON-LD also carries absolute URLs of the host asked.
+      // The representation depends on Accept; absolute URLs come from PUBLIC_BASE_URL, so the Host header is no part of the key.
       const format = negotiateFormat(query?.format as Format | undefined, request.headers.accept)
-      return `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${format === 'jsonld' ? request.host : ''}|${request.url}`
+      return `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${request.url}`
     }
   })
 }, { name: 'response-cache', dependencies: ['content', 'freshness'] })

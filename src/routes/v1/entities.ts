@@ -1,6 +1,7 @@
 // REST reads of topics, conditions, risks and mechanisms: one route module serves all four types, since
 // they differ only in their filters and schemas.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { ENTITY_TYPES, LocaleSchema, StringEnum, TYPE_PLURALS, type EntityType, type Locale } from '../../../schema/common.js'
 import {
@@ -14,7 +15,7 @@ import {
 import type { ReleaseSnapshot, ResolvedEntity } from '../../delivery/release-snapshot.js'
 import { renderHtmlFragment } from '../../delivery/html.js'
 import { renderJsonLd } from '../../delivery/jsonld.js'
-import { FORMATS, negotiateFormat } from '../../delivery/format.js'
+import { FORMATS, negotiateFormat, type Format } from '../../delivery/format.js'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { diffDocuments } from '../../delivery/diff.js'
 import { missingEntityError } from '../../delivery/missing-entity.js'
@@ -24,7 +25,11 @@ import { requireScope } from '../../plugins/app/auth.js'
 import { historyIn } from '../../delivery/history.js'
 import { sendEntityJson } from './entity-json.js'
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema }
+// Statuses each route answers on its own; 401, 429 and 503 apply to every route and are added with the
+// OpenAPI document (src/plugins/external/openapi.ts).
+const listProblems = { 400: ProblemSchema, 404: ProblemSchema }
+const entityProblems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema }
+const historyProblems = { 400: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema }
 const VersionParamsSchema = Type.Object({ slug: SlugParamsSchema.properties.slug, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false })
 const LocaleQuerySchema = Type.Object({ locale: Type.Optional(LocaleSchema) }, { additionalProperties: false })
 const FormatQuerySchema = Type.Optional(StringEnum(FORMATS, { description: 'json (default); html: a sanitized HTML fragment with kca- classes; jsonld: schema.org MedicalWebPage. Also chosen by Accept: text/html or application/ld+json' }))
@@ -43,6 +48,9 @@ function surrogateKeys (snapshot: ReleaseSnapshot, document: { type: EntityType,
 function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: EntityType) {
   const plural = TYPE_PLURALS[type]
   const tags = [plural]
+  // Operation ids: getCondition, listConditions, listConditionVersions …
+  const Type_ = `${type[0]?.toUpperCase()}${type.slice(1)}`
+  const Plural_ = `${plural[0]?.toUpperCase()}${plural.slice(1)}`
   const EntityResponse = entityResponseSchema(type)
   // One entry per media type: JSON-LD must not be run through the entity serializer ("ld+json" is JSON too).
   const EntityContentResponse = {
@@ -59,11 +67,12 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     config: { responseCache: true },
     schema: {
       summary: `List ${plural}`,
+      operationId: `list${Plural_}`,
       description: `Published ${plural} in the current (or a pinned) release, ordered and paginated with an opaque cursor. ` +
         `Items leave out the long fields (${LIST_OMITTED_FIELDS.join(', ')}) unless \`fields=\` names them.`,
       tags,
       querystring: Type.Object({ ...ListQueryBaseSchema, ...ListFilterSchemas[type] }, { additionalProperties: false }),
-      response: { 200: ListResponse, ...problems }
+      response: { 200: ListResponse, ...listProblems }
     }
   }, async (request, reply) => {
     const { locale: requested, release, fields, include, limit, cursor, sort, ...filters } = request.query as Record<string, unknown> & typeof request.query
@@ -93,36 +102,27 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     } as Static<typeof ListResponse>
   })
 
-  app.get(`/${plural}/:slug`, {
-    config: { responseCache: true },
-    schema: {
-      summary: `Get one ${type}`,
-      description: `The ${type} in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. ` +
-        'With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one.',
-      tags,
-      params: SlugParamsSchema,
-      querystring: Type.Object({
-        ...CommonReadQuerySchema,
-        preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' })),
-        format: FormatQuerySchema
-      }, { additionalProperties: false }),
-      response: { 200: EntityContentResponse, ...problems }
-    }
-  }, async (request, reply) => {
-    const { slug } = request.params
-    const { locale: requested, release, fields, include, preview, format: requestedFormat } = request.query
+  const PreviewQuery = { preview: Type.Optional(Type.Boolean({ description: 'show the draft, if any (needs an API key with the preview scope)' })) }
+  const RepresentationQuerySchema = Type.Object({
+    locale: CommonReadQuerySchema.locale,
+    release: CommonReadQuerySchema.release,
+    ...PreviewQuery
+  }, { additionalProperties: false })
+  type ReadQuery = { locale?: Locale | undefined, release?: number | undefined, fields?: string | undefined, include?: string | undefined, preview?: boolean | undefined }
+
+  /** One entity in one representation: the three routes below differ only in what they send. */
+  const readEntity = async (request: FastifyRequest, reply: FastifyReply, slug: string, query: ReadQuery, format: Format) => {
+    const { locale: requested, release, fields, include, preview } = query
     const locale = negotiateLocale(requested, request.headers['accept-language'])
-    const format = negotiateFormat(requestedFormat, request.headers.accept)
-    if (format !== 'json' && (fields !== undefined || include !== undefined)) throw new BadRequestError(`fields and include shape JSON only; leave them out for format ${format}`)
     const fieldSet = parseFieldList(type, fields)
     const includes = parseIncludeList(include)
     const snapshot = await app.releases.snapshot(release)
-    reply.header('vary', 'accept-language, accept')
     // The body depends only on the version and the requested locale; which release was read is said here.
     reply.header('kca-release', String(snapshot.release.number))
+    if (!reply.hasHeader('vary')) reply.header('vary', 'accept-language')
     const sendDocument = (resolved: ResolvedEntity) => format === 'html'
       ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale }))
-      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale, baseUrl: `${request.protocol}://${request.host}` }))
+      : reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale, baseUrl: app.publicBaseUrl }))
     if (preview === true) {
       requireScope(request, 'preview')
       if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
@@ -149,18 +149,101 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       ...(preview === true ? { status: 'published' } : {}),
       meta: entityMetaOf(locale, resolved.fallback)
     })
+  }
+
+  app.get(`/${plural}/:slug`, {
+    config: { responseCache: true },
+    schema: {
+      summary: `Get one ${type}`,
+      operationId: `get${Type_}`,
+      description: `The ${type} in the requested locale (falling back to English, which the body and Content-Language say), as of the current or a pinned release. ` +
+        'With `preview=true` and an API key that has the `preview` scope, an unpublished draft is shown instead when there is one. ' +
+        `JSON here; the HTML fragment and schema.org JSON-LD have URLs of their own (\`/v1/${plural}/{slug}.html\`, \`.jsonld\`), and a request here ` +
+        'that asks for them (`format=html|jsonld`, or an Accept header preferring text/html or application/ld+json) is redirected there with 303.',
+      tags,
+      params: SlugParamsSchema,
+      querystring: Type.Object({
+        ...CommonReadQuerySchema,
+        ...PreviewQuery,
+        format: Type.Optional(StringEnum(FORMATS, { description: 'json (default); html or jsonld redirect (303) to the .html or .jsonld URL. Accept: text/html or application/ld+json does the same' }))
+      }, { additionalProperties: false }),
+      response: {
+        200: EntityResponse,
+        303: {
+          description: 'the representation asked for lives at another URL (`Location`): the .html or .jsonld URL, same query',
+          headers: { location: Type.String({ description: `/v1/${plural}/{slug}.html or /v1/${plural}/{slug}.jsonld, with the same query` }) },
+          type: 'null'
+        },
+        ...entityProblems
+      }
+    }
+  }, async (request, reply) => {
+    const { slug } = request.params
+    const { format: requestedFormat, ...query } = request.query
+    const format = negotiateFormat(requestedFormat, request.headers.accept)
+    reply.header('vary', 'accept-language, accept')
+    if (format !== 'json') {
+      if (query.fields !== undefined || query.include !== undefined) throw new BadRequestError(`fields and include shape JSON only; leave them out for format ${format}`)
+      const search = new URLSearchParams(request.url.split('?')[1] ?? '')
+      search.delete('format')
+      const rest = search.toString()
+      setFreshness(reply, { policy: 'current' })
+      return reply.redirect(`/v1/${plural}/${slug}.${format === 'html' ? 'html' : 'jsonld'}${rest ? `?${rest}` : ''}`, 303)
+    }
+    return readEntity(request, reply, slug, query, 'json')
+  })
+
+  app.get(`/${plural}/:slug.html`, {
+    config: { responseCache: true },
+    schema: {
+      summary: `Get one ${type} as an HTML fragment`,
+      operationId: `get${Type_}Html`,
+      description: `The ${type} as a sanitized HTML fragment (\`<article class="kca-entity">\`, kca- classes, with its citations, review line and attribution) ` +
+        'to paste into a page. Locale, release and preview work as for the JSON.',
+      tags,
+      params: SlugParamsSchema,
+      querystring: RepresentationQuerySchema,
+      response: {
+        200: { description: `the ${type} as HTML`, content: { 'text/html': { schema: Type.String({ description: 'an HTML fragment: <article class="kca-entity">, sanitized' }) } } },
+        ...entityProblems
+      }
+    }
+  }, async (request, reply) => {
+    await readEntity(request, reply, request.params.slug, request.query, 'html')
+    return reply
+  })
+
+  app.get(`/${plural}/:slug.jsonld`, {
+    config: { responseCache: true },
+    schema: {
+      summary: `Get one ${type} as schema.org JSON-LD`,
+      operationId: `get${Type_}JsonLd`,
+      description: `The ${type} as schema.org JSON-LD (a MedicalWebPage about it, with lastReviewed, reviewedBy, citation and codes) for a partner page's SEO. ` +
+        'Locale, release and preview work as for the JSON.',
+      tags,
+      params: SlugParamsSchema,
+      querystring: RepresentationQuerySchema,
+      response: {
+        200: { description: `the ${type} as JSON-LD`, content: { 'application/ld+json': { schema: Type.Object({}, { additionalProperties: true, description: 'schema.org MedicalWebPage' }) } } },
+        ...entityProblems
+      }
+    }
+  }, async (request, reply) => {
+    await readEntity(request, reply, request.params.slug, request.query, 'jsonld')
+    return reply
   })
 
   app.get(`/${plural}/:slug/versions`, {
     schema: {
       summary: `Version history of a ${type}`,
+      operationId: `list${Type_}Versions`,
       description: 'Every version ever published in one locale, oldest first, including a withdrawal tombstone if there is one. ' +
         'The locale is resolved as reads resolve it (locale=, else Accept-Language, else English); an entity with no history in ' +
         'that locale gives its English history with localeFallback true. Version numbers count per locale.',
       tags,
       params: SlugParamsSchema,
       querystring: LocaleQuerySchema,
-      response: { 200: VersionListSchema, ...problems }
+      response: { 200: VersionListSchema, ...listProblems }
     }
   }, async (request, reply) => {
     const { slug } = request.params
@@ -185,12 +268,13 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     config: { responseCache: true },
     schema: {
       summary: `One version of a ${type}`,
+      operationId: `get${Type_}Version`,
       description: 'The entity exactly as it was published in that version: the same body GET /v1/{type}/{slug} served while it was current. ' +
         'Locale as for reads (locale=, else Accept-Language, else English when there is no translation). Immutable.',
       tags,
       params: VersionParamsSchema,
       querystring: Type.Object({ locale: Type.Optional(LocaleSchema), format: FormatQuerySchema }, { additionalProperties: false }),
-      response: { 200: EntityContentResponse, ...problems }
+      response: { 200: EntityContentResponse, ...historyProblems }
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
@@ -202,7 +286,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     reply.header('vary', 'accept-language, accept')
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
     if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale: requestedLocale }))
-    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: `${request.protocol}://${request.host}` }))
+    if (format === 'jsonld') return reply.type('application/ld+json; charset=utf-8').send(renderJsonLd(resolved, { locale: requestedLocale, baseUrl: app.publicBaseUrl }))
     return sendEntityJson(reply, type, { ...renderEntity(null, resolved, { fields: null, include: [], locale: requestedLocale }), meta: entityMetaOf(requestedLocale, resolved.fallback) })
   })
 
@@ -210,12 +294,13 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     config: { responseCache: true },
     schema: {
       summary: `Field-level changes between two versions of a ${type}`,
+      operationId: `diff${Type_}Versions`,
       description: 'What changed from version `from` (default: the one before) to this version, field by field; sections and sources are compared by id. ' +
         'Locale as for the version history. Immutable.',
       tags,
       params: VersionParamsSchema,
       querystring: Type.Object({ from: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })), locale: Type.Optional(LocaleSchema) }, { additionalProperties: false }),
-      response: { 200: VersionDiffSchema, ...problems }
+      response: { 200: VersionDiffSchema, ...historyProblems }
     }
   }, async (request, reply) => {
     const { slug, version } = request.params

@@ -11,7 +11,8 @@ import { BadRequestError, ReleaseNotFoundError } from '../../errors.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
 import { entityJsonWithEtag } from './entity-json.js'
 
-const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema }
+// 401, 429 and 503 apply to every route and are added with the OpenAPI document.
+const problems = { 400: ProblemSchema }
 
 function releaseOut (release: ReleaseRecord) {
   return {
@@ -29,6 +30,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/releases', {
     schema: {
       summary: 'List releases, newest first',
+      operationId: 'listReleases',
       tags: ['releases'],
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
@@ -54,9 +56,10 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/releases/:number', {
     schema: {
       summary: 'One release and what changed in it',
+      operationId: 'getRelease',
       tags: ['releases'],
       params: Type.Object({ number: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false }),
-      response: { 200: ReleaseDetailSchema, ...problems }
+      response: { 200: ReleaseDetailSchema, ...problems, 404: ProblemSchema }
     }
   }, async (request, reply) => {
     const release = await app.contentRepository.findRelease(request.params.number)
@@ -69,6 +72,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/changes', {
     schema: {
       summary: 'Changes feed',
+      operationId: 'listChanges',
       description: 'Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed ' +
         '(a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). ' +
         'Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, ' +

@@ -65,6 +65,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { responseCache: true },
     schema: {
       summary: 'Search the content',
+      operationId: 'search',
       description: 'Full-text search of titles (and other names), summaries and sections in one language: English or Spanish, with ' +
         'stemming (dissociation finds dissociative). `q` reads like a web search: words are all required, "quoted phrases", `or`, ' +
         'and `-word` to exclude. Results are ranked (title over summary over body), cover the published entities of one release ' +
@@ -112,6 +113,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { responseCache: true },
     schema: {
       summary: 'Find content by medical code',
+      operationId: 'lookupCode',
       description: 'The entities that carry a code, most specific first. `system` is a short name (icd10cm, snomedct, mesh, rxnorm), a FHIR ' +
         'system URI (http://hl7.org/fhir/sid/icd-10-cm, http://snomed.info/sct, http://www.nlm.nih.gov/research/umls/rxnorm) or an HL7 OID ' +
         '(urn:oid:2.16.840.1.113883.6.177 for MeSH). ICD-10-CM codes may be written without the dot or in lower case, and match the ' +
