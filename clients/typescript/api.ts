@@ -1756,6 +1756,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             /** @enum {string} */
                             category?: "overview" | "treatment" | "history" | "safety" | "future";
                             related?: {
@@ -1805,6 +1807,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -2127,6 +2136,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "overview" | "treatment" | "history" | "safety" | "future";
                         related?: {
@@ -2176,6 +2187,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -2849,6 +2867,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "overview" | "treatment" | "history" | "safety" | "future";
                         related?: {
@@ -2898,6 +2918,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -3356,6 +3383,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             alsoKnownAs?: string[];
                             /** @enum {string} */
                             evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
@@ -3421,6 +3450,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -3743,6 +3779,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         alsoKnownAs?: string[];
                         /** @enum {string} */
                         evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
@@ -3808,6 +3846,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -4481,6 +4526,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         alsoKnownAs?: string[];
                         /** @enum {string} */
                         evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
@@ -4546,6 +4593,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -5011,6 +5065,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             /** @enum {string} */
                             category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                             /** @enum {string} */
@@ -5066,6 +5122,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -5388,6 +5451,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                         /** @enum {string} */
@@ -5443,6 +5508,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -6116,6 +6188,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                         /** @enum {string} */
@@ -6171,6 +6245,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -6634,6 +6715,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             /** @enum {string} */
                             level?: "lay" | "clinician";
                             targets?: string[];
@@ -6685,6 +6768,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -7007,6 +7097,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         level?: "lay" | "clinician";
                         targets?: string[];
@@ -7058,6 +7150,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -7731,6 +7830,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         level?: "lay" | "clinician";
                         targets?: string[];
@@ -7782,6 +7883,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
