@@ -6,6 +6,7 @@ import { CommonDocumentProperties, ReviewerSchema, TypeFieldSchemas } from './en
 import { ERROR_CATALOGUE, ERROR_CATALOGUE_PATH, type ErrorCode } from '../src/errors.js'
 
 export const REVIEW_STATUSES = ['unreviewed', 'reviewed'] as const
+export const TRANSLATION_STATUSES = ['current', 'outdated', 'unknown'] as const
 
 export const ProblemSchema = Type.Object({
   type: Type.String({ description: `URI reference naming the problem: its entry in the error catalogue, ${ERROR_CATALOGUE_PATH}#<code>` }),
@@ -90,7 +91,7 @@ export const INCLUDABLE = ['topics', 'conditions', 'risks', 'mechanisms'] as con
 /** Fields a client may pick with `fields=`; identity (type, slug, locale) is always sent. */
 export function selectableFields (type: EntityType): string[] {
   return [...Object.keys(commonOut), ...Object.keys(TypeFieldSchemas[type].properties), 'related', 'review',
-    'version', 'contentHash', 'publishedAt', 'changeNote', 'release', 'url', 'availableLocales']
+    'version', 'contentHash', 'publishedAt', 'changeNote', 'release', 'url', 'availableLocales', 'translationStatus', 'englishTextHash']
 }
 
 export function entitySchema (type: EntityType) {
@@ -109,6 +110,8 @@ export function entitySchema (type: EntityType) {
     release: Type.Optional(Type.Integer({ description: 'the release that introduced this version' })),
     url: Type.Optional(Type.String()),
     availableLocales: Type.Optional(Type.Array(LocaleSchema)),
+    translationStatus: Type.Optional(StringEnum(TRANSLATION_STATUSES, { description: 'translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say' })),
+    englishTextHash: Type.Optional(Type.String({ description: 'translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom' })),
     status: Type.Optional(StringEnum(['published', 'draft'] as const, { description: 'only on preview reads: draft means not published' })),
     ...Object.fromEntries(INCLUDABLE.map((name) => [name, Type.Optional(Type.Array(EntityCardSchema))]))
   }, { description: `a ${type} in one locale` })

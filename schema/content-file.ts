@@ -2,7 +2,7 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox'
 import { LOCALES, SlugSchema, StringEnum } from './common.js'
 import {
-  AUDIENCES, CodeSchema, ConditionFieldsSchema, CrisisResourceSchema, LinkSchema, MechanismFieldsSchema,
+  AUDIENCES, CodeSchema, CommonDocumentProperties, ConditionFieldsSchema, CrisisResourceSchema, LinkSchema, MechanismFieldsSchema,
   ReviewSchema, RiskFieldsSchema, SourceSchema, TopicFieldsSchema
 } from './entity.js'
 
@@ -35,6 +35,7 @@ export const TranslationFrontMatterSchema = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 120 }),
   summary: Type.String({ minLength: 1, maxLength: 300 }),
   status: Type.Optional(StringEnum(CONTENT_STATUSES)),
+  translatedFrom: Type.Optional(CommonDocumentProperties.translatedFrom),
   alsoKnownAs: Type.Optional(ConditionFieldsSchema.properties.alsoKnownAs),
   regulatory: Type.Optional(ConditionFieldsSchema.properties.regulatory),
   typicalProtocol: Type.Optional(ConditionFieldsSchema.properties.typicalProtocol),

@@ -9,6 +9,9 @@ export const CODE_SYSTEMS = ['icd10cm', 'snomedct', 'mesh', 'rxnorm'] as const
 export const CodeSystemSchema = StringEnum(CODE_SYSTEMS)
 export type CodeSystem = Static<typeof CodeSystemSchema>
 
+/** `sha256:` and 64 hex digits. */
+export const ContentHashSchema = (description: string) => Type.String({ pattern: '^sha256:[0-9a-f]{64}$', description })
+
 const PlainText = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, pattern: '\\S', ...(description ? { description } : {}) })
 
@@ -127,7 +130,8 @@ export const CommonDocumentProperties = {
   related: Type.Array(LinkSchema, { description: 'links declared by this entity' }),
   review: ReviewSchema,
   sources: Type.Array(SourceSchema, { minItems: 1 }),
-  crisisResources: Type.Array(CrisisResourceSchema)
+  crisisResources: Type.Array(CrisisResourceSchema),
+  translatedFrom: Type.Optional(ContentHashSchema('translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`)'))
 }
 
 const documentOf = <K extends EntityType, T extends TProperties>(type: K, fields: TObject<T>) =>

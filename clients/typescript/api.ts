@@ -1737,6 +1737,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             /** @enum {string} */
                             category?: "overview" | "treatment" | "history" | "safety" | "future";
                             related?: {
@@ -1786,6 +1788,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -2108,6 +2117,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "overview" | "treatment" | "history" | "safety" | "future";
                         related?: {
@@ -2157,6 +2168,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -2830,6 +2848,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "overview" | "treatment" | "history" | "safety" | "future";
                         related?: {
@@ -2879,6 +2899,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -3333,6 +3360,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             alsoKnownAs?: string[];
                             /** @enum {string} */
                             evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
@@ -3398,6 +3427,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -3720,6 +3756,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         alsoKnownAs?: string[];
                         /** @enum {string} */
                         evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
@@ -3785,6 +3823,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -4458,6 +4503,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         alsoKnownAs?: string[];
                         /** @enum {string} */
                         evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
@@ -4523,6 +4570,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -4984,6 +5038,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             /** @enum {string} */
                             category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                             /** @enum {string} */
@@ -5039,6 +5095,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -5361,6 +5424,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                         /** @enum {string} */
@@ -5416,6 +5481,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -6089,6 +6161,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                         /** @enum {string} */
@@ -6144,6 +6218,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -6603,6 +6684,8 @@ export interface operations {
                                 /** @description id of the citation that confirms this line */
                                 source?: string;
                             }[];
+                            /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                            translatedFrom?: string;
                             /** @enum {string} */
                             level?: "lay" | "clinician";
                             targets?: string[];
@@ -6654,6 +6737,13 @@ export interface operations {
                             release?: number;
                             url?: string;
                             availableLocales?: ("en" | "es")[];
+                            /**
+                             * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                             * @enum {string}
+                             */
+                            translationStatus?: "current" | "outdated" | "unknown";
+                            /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                            englishTextHash?: string;
                             /**
                              * @description only on preview reads: draft means not published
                              * @enum {string}
@@ -6976,6 +7066,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         level?: "lay" | "clinician";
                         targets?: string[];
@@ -7027,6 +7119,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}
@@ -7700,6 +7799,8 @@ export interface operations {
                             /** @description id of the citation that confirms this line */
                             source?: string;
                         }[];
+                        /** @description translations only: the hash of the English text this translation was made from (set by `npm run review -- translated`) */
+                        translatedFrom?: string;
                         /** @enum {string} */
                         level?: "lay" | "clinician";
                         targets?: string[];
@@ -7751,6 +7852,13 @@ export interface operations {
                         release?: number;
                         url?: string;
                         availableLocales?: ("en" | "es")[];
+                        /**
+                         * @description translations only: current when translatedFrom is the hash of the English text published with it, outdated when the English text changed since, unknown when the translation does not say
+                         * @enum {string}
+                         */
+                        translationStatus?: "current" | "outdated" | "unknown";
+                        /** @description translations only: sha256 of the English text this translation should follow (title, summary, sections, translatable fields); compare with translatedFrom */
+                        englishTextHash?: string;
                         /**
                          * @description only on preview reads: draft means not published
                          * @enum {string}

@@ -3,6 +3,7 @@
 // changed field. Never writes anything. The diff needs the database: when a running server owns the embedded
 // one, the server computes it.
 import { loadCorpus, PATIENT_READING_GRADE_TARGET } from '../content/corpus.js'
+import { formatProblem } from '../content/problems.js'
 import { configOrExit, executeCommand, parseCliArgs, printProblems, seedsDirOf } from './shared.js'
 
 const args = parseCliArgs({ diff: { type: 'boolean' }, seeds: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } })
@@ -18,6 +19,11 @@ if (!args.quiet) {
   }
   const above = corpus.readingReport.filter((row) => row.aboveTarget)
   process.stdout.write(`${above.length} patient entit${above.length === 1 ? 'y' : 'ies'} above the target${above.length ? `: ${above.map((row) => `${row.type}/${row.slug} (${row.locale})`).join(', ')}` : ''}\n`)
+}
+
+// Warnings do not stop a publish: an outdated translation is still served, marked translationStatus: outdated.
+if (corpus.warnings.length > 0) {
+  process.stderr.write(`${corpus.warnings.map((warning) => `warning: ${formatProblem(warning)}`).join('\n')}\n${corpus.warnings.length} warning(s)\n`)
 }
 
 if (corpus.problems.length > 0) {

@@ -15,6 +15,7 @@ import { compileValidator, markdownIn, type FieldProblem } from './validation.js
 import { didYouMean, inFileOrder, ProblemCollector, shortQuote, TextPositions, YamlLocator, type ContentProblem, type Location } from './problems.js'
 import { codeProblem } from './codes.js'
 import { plainTextOfMarkdown, readingGrade } from './reading-grade.js'
+import { englishTextHash, TRANSLATABLE_BY_TYPE, translationStatus } from './translation.js'
 
 export type { ContentProblem }
 
@@ -39,18 +40,13 @@ export interface Corpus {
   entities: BuiltEntity[]
   sources: Source[]
   problems: ContentProblem[]
+  /** What an editor should know but that does not stop a publish: translations behind their English text. */
+  warnings: ContentProblem[]
   readingReport: ReadingReportRow[]
 }
 
 /** Patient-facing summaries and overviews should read at this school grade or below. */
 export const PATIENT_READING_GRADE_TARGET = 9
-
-const TRANSLATABLE_BY_TYPE: Record<EntityType, readonly string[]> = {
-  condition: ['alsoKnownAs', 'regulatory', 'typicalProtocol'],
-  risk: ['mitigation'],
-  mechanism: ['targets', 'steps'],
-  topic: []
-}
 
 const validators = {
   frontMatter: Object.fromEntries(ENTITY_TYPES.map((type) => [type, compileValidator(FrontMatterSchemas[type] as TSchema, { plainText: true })])) as Record<EntityType, ReturnType<typeof compileValidator>>,
@@ -171,7 +167,7 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
     const problems = isTranslation ? validators.translation(entry.frontMatter) : validators.frontMatter[entry.type](entry.frontMatter)
     for (const problem of problems) {
       const message = isTranslation && problem.target === 'key'
-        ? `a translation cannot set this field; it takes ${['title', 'summary', 'status', ...TRANSLATABLE_BY_TYPE[entry.type]].join(', ')} (the rest comes from the English file)`
+        ? `a translation cannot set this field; it takes ${[...TRANSLATION_KEYS, ...TRANSLATABLE_BY_TYPE[entry.type]].join(', ')} (the rest comes from the English file)`
         : problem.message
       report(entry.file, problem.path, message, problem)
     }
@@ -203,8 +199,8 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
     const englishFront = (isTranslation ? base?.frontMatter : front) as Record<string, unknown>
     if (isTranslation) {
       for (const field of Object.keys(front)) {
-        if (['title', 'summary', 'status'].includes(field) || TRANSLATABLE_BY_TYPE[entry.type].includes(field)) continue
-        report(file, field, `a ${entry.type} translation cannot set this field; it takes ${['title', 'summary', 'status', ...TRANSLATABLE_BY_TYPE[entry.type]].join(', ')} (the rest comes from the English file)`, { target: 'key' })
+        if (TRANSLATION_KEYS.includes(field) || TRANSLATABLE_BY_TYPE[entry.type].includes(field)) continue
+        report(file, field, `a ${entry.type} translation cannot set this field; it takes ${[...TRANSLATION_KEYS, ...TRANSLATABLE_BY_TYPE[entry.type]].join(', ')} (the rest comes from the English file)`, { target: 'key' })
       }
       checkTranslatedRegulatory(front, englishFront, file, report)
     }
@@ -245,7 +241,8 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
       review: englishFront.review ?? {},
       sources: sourceIds.map((id) => sourceById.get(id)).filter((source): source is Source => source !== undefined),
       crisisResources: englishFront.mentalHealth === true ? crisis?.locales[entry.locale] ?? [] : [],
-      ...typeFields
+      ...typeFields,
+      ...(isTranslation && typeof front.translatedFrom === 'string' ? { translatedFrom: front.translatedFrom } : {})
     } as unknown as EntityDocument
     // The built document is checked as the API will serve it; what is already reported on a file is not repeated.
     const sourcesReported = unknownSources.length > 0 || sourceIds.some((id) => brokenSourceIds.has(id)) || sourcesUnavailable
@@ -292,8 +289,11 @@ export async function loadCorpus (seedsDir: string): Promise<Corpus> {
       }
     }
   }
-  return { entities, sources: [...sourceById.values()], problems: inFileOrder(collector.problems), readingReport }
+  const warnings = translationWarnings(entities, collector.locate.bind(collector))
+  return { entities, sources: [...sourceById.values()], problems: inFileOrder(collector.problems), warnings, readingReport }
 }
+
+const TRANSLATION_KEYS = ['title', 'summary', 'status', 'translatedFrom']
 
 const commonKeys = { title: 1, summary: 1, audience: 1, status: 1, sources: 1, related: 1, codes: 1, mentalHealth: 1, review: 1 }
 
@@ -393,6 +393,27 @@ function checkReview (front: Record<string, unknown>, file: string, report: Repo
   if (review.lastReviewed && review.nextReviewDue && review.nextReviewDue <= review.lastReviewed) {
     report(file, 'review.nextReviewDue', `must be after lastReviewed (${review.lastReviewed})`)
   }
+}
+
+/** A translation whose English text changed since it was translated (or that does not say) is worth a look, not a stop. */
+function translationWarnings (entities: BuiltEntity[], locate: ProblemCollector['locate']): ContentProblem[] {
+  const english = new Map(entities.filter((entity) => entity.document.locale === 'en').map((entity) => [`${entity.document.type}/${entity.document.slug}`, entity]))
+  const warnings: ContentProblem[] = []
+  for (const entity of entities) {
+    const { document, sourceFile: file } = entity
+    const base = english.get(`${document.type}/${document.slug}`)
+    if (document.locale === 'en' || !base) continue
+    const hash = englishTextHash(base.document)
+    const status = translationStatus(document.translatedFrom, hash)
+    const command = `npm run review -- translated --entity ${document.type}/${document.slug} --locale ${document.locale}`
+    if (status === 'outdated') {
+      const at = locate(file, 'translatedFrom')
+      warnings.push({ file, ...at, path: 'translatedFrom', message: `the English text (${base.sourceFile}) changed since this translation was made: update the translation, then run ${command}` })
+    } else if (status === 'unknown') {
+      warnings.push({ file, line: 1, column: 1, path: 'translatedFrom', message: `does not say which English text it was translated from: once it matches ${base.sourceFile}, run ${command}` })
+    }
+  }
+  return warnings
 }
 
 /** Links are checked against every English file present, valid or not, so one broken file is reported once. */

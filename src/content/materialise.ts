@@ -5,6 +5,7 @@
 // (and a feed event); readers render a version from it alone.
 import { LOCALES, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
 import type { EntityDocument, Link, Review } from '../../schema/entity.js'
+import { englishTextHash, translationStatus, type TranslationStatus } from './translation.js'
 
 /** A link as a published version shows it; `locale` is the language of `title` (English when untranslated). */
 export interface ResolvedLink { type: EntityType, slug: string, locale: Locale, title: string, url: string }
@@ -16,6 +17,10 @@ interface PublishedParts {
   related: ResolvedLink[]
   review: PublishedReview
   availableLocales: Locale[]
+  /** Translations only: whether `translatedFrom` is the hash of the English text published with it. */
+  translationStatus?: TranslationStatus
+  /** Translations only: the hash of the English text in the same release (what `translatedFrom` is compared with). */
+  englishTextHash?: string
   /** The links this entity's own file declares: what the next publish resolves again. Not shown to clients. */
   declaredRelated: Link[]
 }
@@ -37,8 +42,8 @@ export function isMaterialised (document: unknown): document is PublishedDocumen
 /** The editor's document a stored version was built from (what the next publish starts from). */
 export function sourceOf (document: EntityDocument | PublishedDocument): EntityDocument {
   if (!isMaterialised(document)) return document
-  const { declaredRelated, availableLocales: _locales, review, related: _related, ...rest } = document
-  const { reviewStatus: _status, ...editorReview } = review
+  const { declaredRelated, availableLocales: _locales, review, related: _related, translationStatus: _status, englishTextHash: _hash, ...rest } = document
+  const { reviewStatus: _reviewStatus, ...editorReview } = review
   // A derived nextReviewDue stays: materialising it again gives the same review.
   return { ...rest, related: declaredRelated, review: editorReview } as EntityDocument
 }
@@ -91,11 +96,16 @@ export function materialise (live: EntityDocument[]): Map<string, PublishedDocum
       const target = byKey.get(key(link.type, link.slug, document.locale)) ?? byKey.get(key(link.type, link.slug, 'en')) as EntityDocument
       return { type: link.type, slug: link.slug, locale: target.locale, title: target.title, url: entityPath(link.type, link.slug) }
     })
+    // Computed here, not when read, so an English text edit gives each translation a new version (and event).
+    const english = document.locale === 'en' ? undefined : byKey.get(key(document.type, document.slug, 'en'))
+    const hash = english === undefined ? undefined : englishTextHash(english)
+    const translation = hash === undefined ? {} : { translationStatus: translationStatus(document.translatedFrom, hash), englishTextHash: hash }
     published.set(key(document.type, document.slug, document.locale), {
       ...rest,
       related,
       review: publishedReview(review),
       availableLocales: LOCALES.filter((locale) => byKey.has(key(document.type, document.slug, locale))),
+      ...translation,
       declaredRelated: declared
     } as PublishedDocument)
   }

@@ -77,7 +77,7 @@ test('translations carry text only and follow the English sections', async (t) =
       line: 4,
       column: 1,
       path: 'severity',
-      message: 'a translation cannot set this field; it takes title, summary, status, alsoKnownAs, regulatory, typicalProtocol (the rest comes from the English file)',
+      message: 'a translation cannot set this field; it takes title, summary, status, translatedFrom, alsoKnownAs, regulatory, typicalProtocol (the rest comes from the English file)',
       quote: 'severity'
     }])
   t.match(await problemsOf(t, (seeds) => seeds.write({ type: 'condition', slug: 'alpha-disorder', locale: 'es', sections: [{ heading: 'Resumen', id: 'overview', body: 'Texto.' }] })),

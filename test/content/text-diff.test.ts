@@ -78,7 +78,10 @@ test('versions are per locale: a Spanish edit versions Spanish only; a shared En
   await publishCorpus(database.db, await loadCorpus(seeds.path))
 
   await seeds.write({ type: 'condition', slug: 'alpha-disorder', front: { summary: 'An English summary, edited.', evidenceStatus: 'approved', related: [{ type: 'risk', slug: 'low-risk' }, { type: 'risk', slug: 'high-risk' }, { type: 'mechanism', slug: 'gate-blocking' }] } })
-  t.same(await planned(), ['updated condition/alpha-disorder/en v2'], 'English text alone: English only')
+  // The translation is served with the English text it should follow (englishTextHash, translationStatus), so
+  // an English text edit versions it too.
+  t.same(await planned(), ['updated condition/alpha-disorder/en v2', 'updated condition/alpha-disorder/es v3'], 'English text: English, and the translation now behind it')
   await seeds.write({ type: 'condition', slug: 'alpha-disorder', front: { summary: 'An English summary, edited.', evidenceStatus: 'approved', related: [{ type: 'risk', slug: 'low-risk' }] } })
-  t.same(await planned(), ['updated condition/alpha-disorder/en v2', 'updated condition/alpha-disorder/es v3'], 'a shared field (links): every locale, each with its own number')
+  // Links are read from both sides, so the entities no longer linked change too.
+  t.same(await planned(), ['updated condition/alpha-disorder/en v2', 'updated condition/alpha-disorder/es v3', 'updated mechanism/gate-blocking/en v2', 'updated risk/high-risk/en v2'], 'a shared field (links): every locale, each with its own number')
 })
