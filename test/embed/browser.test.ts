@@ -18,6 +18,7 @@ import { loadCorpus } from '../../src/content/corpus.js'
 import { DEFAULT_SEEDS_DIR } from '../../src/plugins/app/content.js'
 import { SeedsDir } from '../factories.js'
 import { build, testDatabase } from '../helper.js'
+import { freePort } from '../../bench/varnish.js'
 import { publishSeedsDir } from '../publish-helper.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -128,8 +129,10 @@ if (!existsSync(CHROMIUM)) {
     await dropUncitedSources(seedsPath)
     await publishSeedsDir(database, seeds, 'Withdrawn: superseded by newer topics')
 
-    const app = await build(t, { database })
-    await app.listen({ port: 0, host: '127.0.0.1' })
+    // Absolute URLs (oEmbed, canonical links) come from PUBLIC_BASE_URL: the port is reserved first so it can say it.
+    const reservedPort = await freePort()
+    const app = await build(t, { database, config: { PUBLIC_BASE_URL: `http://127.0.0.1:${reservedPort}` } })
+    await app.listen({ port: reservedPort, host: '127.0.0.1' })
     const apiPort = (app.server.address() as AddressInfo).port
     const api = `http://127.0.0.1:${apiPort}`
     // Every request the API answers, as the server saw it (preflights included).

@@ -137,7 +137,7 @@ test('embed routes', async (t) => {
     t.match(auto, '<meta name="color-scheme" content="light dark">')
     t.equal((await get('/embed/conditions/alpha-disorder?theme=purple')).statusCode, 400)
     const pinned = (await get('/embed/risks/high-risk?release=1&theme=dark')).body
-    t.match(pinned, '<a href="/embed/conditions/alpha-disorder?locale=en&amp;release=1&amp;theme=dark">', 'related pages keep the theme')
+    t.match(pinned, '<a href="/kca/embed/conditions/alpha-disorder?locale=en&amp;release=1&amp;theme=dark">', 'related pages keep the theme, under the public base path')
   })
 
   t.test('/embed.js is a cacheable, dependency-free module other origins may load', async (t) => {

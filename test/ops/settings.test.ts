@@ -77,7 +77,7 @@ test('absolute URLs come from PUBLIC_BASE_URL whatever Host or X-Forwarded-Host 
   const base = 'https://content.example.org'
   // Behind a trusted proxy, the forwarded host would otherwise become request.host.
   const app = await build(t, { database, config: { PUBLIC_BASE_URL: base, TRUST_PROXY: '127.0.0.1' } })
-  const urls = ['/v1/conditions/alpha-disorder?format=jsonld', '/embed/conditions/alpha-disorder', `/oembed?url=${encodeURIComponent(`${base}/embed/conditions/alpha-disorder`)}`]
+  const urls = ['/v1/conditions/alpha-disorder.jsonld', '/embed/conditions/alpha-disorder', `/oembed?url=${encodeURIComponent(`${base}/embed/conditions/alpha-disorder`)}`]
   for (const url of urls) {
     const bodies = []
     for (const headers of [{}, { host: 'internal:8080' }, { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' }]) {
