@@ -44,7 +44,8 @@ class Output {
 
 const text = (value: unknown): string | undefined => typeof value === 'string' && value !== '' ? value : undefined
 
-const publish: Command = async ({ database, onPublished }, args, out) => {
+/** The valid corpus a command works on, or the exit code after saying why there is none. */
+async function validCorpus (args: CommandArgs, out: Output): Promise<{ seedsDir: string, corpus: Awaited<ReturnType<typeof loadCorpus>> } | number> {
   const seedsDir = text(args.seeds)
   if (!seedsDir) {
     out.err('no seeds directory given')
@@ -55,6 +56,13 @@ const publish: Command = async ({ database, onPublished }, args, out) => {
     out.err(formatProblems(corpus.problems).trimEnd())
     return 1
   }
+  return { seedsDir, corpus }
+}
+
+const publish: Command = async ({ database, onPublished }, args, out) => {
+  const loaded = await validCorpus(args, out)
+  if (typeof loaded === 'number') return loaded
+  const { seedsDir, corpus } = loaded
   try {
     await migrateDatabase(database)
     // --commit names the source where there is no work tree to ask (a CI artefact, say).
@@ -98,16 +106,9 @@ const dbMigrate: Command = async ({ database }, _args, out) => {
 }
 
 const diff: Command = async ({ database }, args, out) => {
-  const seedsDir = text(args.seeds)
-  if (!seedsDir) {
-    out.err('no seeds directory given')
-    return 2
-  }
-  const corpus = await loadCorpus(seedsDir)
-  if (corpus.problems.length > 0) {
-    out.err(formatProblems(corpus.problems).trimEnd())
-    return 1
-  }
+  const loaded = await validCorpus(args, out)
+  if (typeof loaded === 'number') return loaded
+  const { corpus } = loaded
   await migrateDatabase(database)
   // Colour only when the person who asked is at a terminal (the CLI says so); a handed-off diff is text.
   out.stdout += await describePendingChanges(database.db, corpus, { color: args.color === true })
