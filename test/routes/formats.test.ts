@@ -2,7 +2,7 @@
 // JSON-LD at ….jsonld. Asking the JSON URL for another one (format=, Accept) redirects there, so each URL has
 // one media type and a typed client's `data` is the JSON object.
 import { test } from 'tap'
-import { build, testDatabase } from '../helper.js'
+import { build, testConfig, testDatabase } from '../helper.js'
 import { SMALL_CORPUS, seedsDir } from '../factories.js'
 import { publishSeedsDir } from '../publish-helper.js'
 
@@ -50,15 +50,17 @@ test('each representation has its URL; format= and Accept redirect to it', async
   t.equal((await app.inject('/v1/conditions/nope.html')).statusCode, 404)
   t.equal((await app.inject('/v1/conditions/nope.jsonld')).statusCode, 404)
 
-  t.test('the cache keeps the representations apart and JSON-LD per host', async (t) => {
+  t.test('the cache keeps the representations apart; JSON-LD URLs come from PUBLIC_BASE_URL, whatever the Host', async (t) => {
     for (let round = 0; round < 2; round++) {
       t.match((await app.inject(url)).headers['content-type'], /^application\/json/)
       t.match((await app.inject(`${url}.html`)).headers['content-type'], /^text\/html/)
       const one = await app.inject({ url: `${url}.jsonld`, headers: { host: 'one.example' } })
       const two = await app.inject({ url: `${url}.jsonld`, headers: { host: 'two.example' } })
-      t.match(one.body, /one\.example/)
-      t.match(two.body, /two\.example/)
-      t.notMatch(two.body, /one\.example/)
+      t.match(one.headers['content-type'], /^application\/ld\+json/)
+      t.ok(one.body.includes(testConfig.PUBLIC_BASE_URL), 'absolute URLs from the configured base')
+      t.notMatch(one.body, /one\.example/)
+      t.notMatch(two.body, /two\.example/)
+      t.equal(one.body, two.body, 'the Host header changes nothing')
     }
   })
 })

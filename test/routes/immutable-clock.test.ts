@@ -41,7 +41,7 @@ test('versions/1 and release-pinned reads are byte-identical a year later', asyn
     '/v1/conditions/x/versions/1', '/v1/conditions/x/versions/1?format=html', '/v1/conditions/x/versions/1?format=jsonld',
     '/v1/conditions/x/versions/1?locale=es', '/v1/conditions/x/versions/1?locale=es&format=html',
     '/v1/risks/y/versions/1', '/v1/risks/y/versions/1?format=html',
-    '/v1/conditions/x?release=1', '/v1/conditions/x?release=1&format=html', '/v1/conditions/x?release=1&format=jsonld'
+    '/v1/conditions/x?release=1', '/v1/conditions/x.html?release=1', '/v1/conditions/x.jsonld?release=1'
   ]
   const readAll = async () => {
     // Nothing may come from a cache: each body is rendered again under the clock of the moment.
