@@ -49,6 +49,8 @@ declare module 'fastify' {
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   const { config } = options
+  // Read before anything opens a connection or starts listening: a bad documents file stops the start cleanly.
+  const trustedDocuments = config.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && config.GRAPHQL_TRUSTED_DOCUMENTS_PATH ? loadTrustedDocuments(config.GRAPHQL_TRUSTED_DOCUMENTS_PATH) : null
   fastify.setErrorHandler(errorHandler)
   // Never the Host header: behind a proxy it names the proxy's upstream, and it is whatever the client sent.
   fastify.decorate('publicBaseUrl', config.PUBLIC_BASE_URL)
@@ -72,7 +74,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
       store: fastify.redis ? failoverBudgetStore(redisBudgetStore(fastify.redis, 60_000), memoryBudgetStore(60_000), fastify.sharedLimits) : memoryBudgetStore(60_000),
       perWindow: config.GRAPHQL_COST_BUDGET
     },
-    trustedDocuments: config.GRAPHQL_TRUSTED_DOCUMENTS === 'on' && config.GRAPHQL_TRUSTED_DOCUMENTS_PATH ? loadTrustedDocuments(config.GRAPHQL_TRUSTED_DOCUMENTS_PATH) : null
+    trustedDocuments
   })
   // After every hook that reads or keeps the identity body (freshness, the two answer caches).
   await fastify.register(compressionPlugin)
