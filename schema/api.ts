@@ -1,7 +1,7 @@
 // Shapes of what the REST API answers. Each route declares these for every status, so Fastify serializes
 // exactly what is declared (nothing else leaks) and the OpenAPI document is complete.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type EntityType } from './common.js'
+import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, CursorSchema, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, SORTS, type EntityType } from './common.js'
 import { CommonDocumentProperties, ReviewerSchema, TypeFieldSchemas } from './entity.js'
 import { ERROR_CATALOGUE, ERROR_CATALOGUE_PATH, type ErrorCode } from '../src/errors.js'
 
@@ -53,6 +53,14 @@ const metaProperties = {
   licenseUrl: Type.String(),
   disclaimer: Type.String({ description: 'medical disclaimer, in the requested locale' })
 }
+
+/** GET /v1/attribution and GraphQL `attribution`: what every answer's `meta` repeats. */
+export const AttributionSchema = Type.Object({
+  text: Type.String({ description: 'text a partner must show next to the content (meta.attribution)' }),
+  license: Type.String(),
+  licenseUrl: Type.String(),
+  disclaimer: Type.String({ description: 'medical disclaimer, in the requested locale' })
+})
 
 /** `meta` of a list or search answer. */
 export const MetaSchema = Type.Object({
@@ -131,10 +139,19 @@ export function entityResponseSchema (type: EntityType) {
   return schema
 }
 
+/**
+ * The paging fields of every REST page: lists, search, releases and (with a non-null cursor) the changes feed.
+ * GraphQL connections say the same with pageInfo.endCursor and pageInfo.hasNextPage; the cursors are the same tokens.
+ */
+export const PageProperties = {
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `after` for the next page; null on the last page' }),
+  hasMore: Type.Boolean({ description: 'whether another page follows (GraphQL pageInfo.hasNextPage)' })
+}
+
 export function listResponseSchema (type: EntityType) {
   return Type.Object({
     items: Type.Array(entitySchema(type)),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last page' }),
+    ...PageProperties,
     meta: MetaSchema
   })
 }
@@ -174,8 +191,8 @@ export const CommonReadQuerySchema = {
 export const ListQueryBaseSchema = {
   ...CommonReadQuerySchema,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
-  sort: Type.Optional(StringEnum(['slug', '-slug', 'title', '-title', 'publishedAt', '-publishedAt'] as const, { default: 'slug' })),
+  after: Type.Optional(CursorSchema),
+  sort: Type.Optional(StringEnum(SORTS, { default: 'slug', description: 'slug, title or publishedAt; _desc reverses (the same values as GraphQL Sort)' })),
   audience: Type.Optional(CommonDocumentProperties.audience)
 }
 
@@ -223,7 +240,7 @@ export const ReleaseSchema = Type.Object({
 })
 
 export const ChangeEventSchema = Type.Object({
-  cursor: Type.String({ description: 'pass as since= to get the events after this one' }),
+  cursor: Type.String({ description: 'pass as after= to get the events after this one' }),
   action: StringEnum(['created', 'updated', 'withdrawn'] as const),
   type: EntityTypeSchema,
   slug: SlugSchema,

@@ -25,5 +25,26 @@ export type EntityPlural = typeof TYPE_PLURALS[EntityType]
 export const IsoDateSchema = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 export const DateTimeSchema = Type.String({ format: 'date-time' })
 
-export const PAGE_LIMIT_DEFAULT = 25
-export const PAGE_LIMIT_MAX = 100
+/**
+ * Page sizes of every paged read, for both doors: REST `limit=` and GraphQL `first:` take the same default and
+ * maximum (schemas, the GraphQL cost rule and the delivery layer all read this table).
+ */
+export const PAGE_SIZES = {
+  entities: { default: 25, max: 100 },
+  search: { default: 10, max: 50 },
+  changes: { default: 100, max: 500, maxWithEntity: 100 },
+  releases: { default: 25, max: 100 }
+} as const
+export type PagedRead = keyof typeof PAGE_SIZES
+export const PAGE_LIMIT_DEFAULT = PAGE_SIZES.entities.default
+export const PAGE_LIMIT_MAX = PAGE_SIZES.entities.max
+
+/** The longest search text either door takes. */
+export const SEARCH_QUERY_MAX_LENGTH = 200
+
+/** Orders of an entity list, spelled the same on both doors (REST `sort=title_desc`, GraphQL `sort: title_desc`). */
+export const SORTS = ['slug', 'slug_desc', 'title', 'title_desc', 'publishedAt', 'publishedAt_desc'] as const
+export type Sort = typeof SORTS[number]
+
+/** An opaque cursor as both doors take it (`after=` / `after:`): a token this API issued. */
+export const CursorSchema = Type.String({ minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$', description: 'a cursor from an earlier page (nextCursor); opaque' })

@@ -3,7 +3,7 @@
 // as the error catalogue (/docs/errors); GraphQL answers them as `extensions.code`. The error classes below are
 // built from the same entries, so a code cannot be raised with another status than the one documented.
 import createError from '@fastify/error'
-import type { ContentProblem } from './content/corpus.js'
+import type { ContentProblem } from './content/problems.js'
 
 export interface ErrorEntry {
   status: number

@@ -17,7 +17,7 @@ export class SyncClient {
   async pull (): Promise<FeedEvent[]> {
     const applied: FeedEvent[] = []
     for (;;) {
-      const response = await this.app.inject(`/v1/changes?since=${this.cursor}&limit=${this.pageSize}&include=entity`)
+      const response = await this.app.inject(`/v1/changes?after=${this.cursor}&limit=${this.pageSize}&include=entity`)
       this.requests++
       if (response.statusCode !== 200) throw new Error(`feed answered ${response.statusCode}: ${response.payload}`)
       const page = response.json() as { items: FeedEvent[], nextCursor: string, hasMore: boolean }
@@ -44,7 +44,7 @@ export async function liveEntities (app: FastifyInstance): Promise<string[]> {
       const page = (await app.inject(`/v1/${TYPE_PLURALS[type]}?limit=100&fields=slug${cursor}`)).json() as { items: Array<{ slug: string }>, nextCursor: string | null }
       live.push(...page.items.map((item) => `${type}/${item.slug}`))
       if (page.nextCursor === null) break
-      cursor = `&cursor=${page.nextCursor}`
+      cursor = `&after=${page.nextCursor}`
     }
   }
   return live

@@ -815,9 +815,29 @@ export interface paths {
         };
         /**
          * Changes feed
-         * @description Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed (a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). Start with since=0 (or none), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear. With include=entity each event carries the new version's representation and ETag (at most 100 events a page); locale= keeps only that locale's events.
+         * @description Every created, updated and withdrawn event in publish order, one per entity and locale whose representation changed (a link added or removed from the other side, a linked entity retitled or withdrawn, or a new translation included). Start with no after= (or after=0), then pass the last nextCursor. Replaying the feed from zero reproduces the current content set exactly, withdrawals included. Drafts never appear. With include=entity each event carries the new version's representation and ETag (at most 100 events a page); locale= keeps only that locale's events.
          */
         get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attribution, licence and disclaimer
+         * @description What a partner must show next to the content: the same text every answer carries in `meta` (GraphQL `attribution`).
+         */
+        get: operations["getAttribution"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1637,8 +1657,10 @@ export interface operations {
                  */
                 include?: string;
                 limit?: number;
-                cursor?: string;
-                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
+                /** @description slug, title or publishedAt; _desc reverses (the same values as GraphQL Sort) */
+                sort?: "slug" | "slug_desc" | "title" | "title_desc" | "publishedAt" | "publishedAt_desc";
                 audience?: "patient" | "clinician";
                 category?: "overview" | "treatment" | "history" | "safety" | "future";
             };
@@ -1909,8 +1931,10 @@ export interface operations {
                                 level?: "lay" | "clinician";
                             }[];
                         }[];
-                        /** @description pass as `cursor` for the next page; null on the last page */
+                        /** @description pass as `after` for the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
+                        hasMore: boolean;
                         meta: {
                             /** @description the release this answer was read from */
                             release: number;
@@ -3260,8 +3284,10 @@ export interface operations {
                  */
                 include?: string;
                 limit?: number;
-                cursor?: string;
-                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
+                /** @description slug, title or publishedAt; _desc reverses (the same values as GraphQL Sort) */
+                sort?: "slug" | "slug_desc" | "title" | "title_desc" | "publishedAt" | "publishedAt_desc";
                 audience?: "patient" | "clinician";
                 evidenceStatus?: "approved" | "off-label-with-evidence" | "investigational";
             };
@@ -3548,8 +3574,10 @@ export interface operations {
                                 level?: "lay" | "clinician";
                             }[];
                         }[];
-                        /** @description pass as `cursor` for the next page; null on the last page */
+                        /** @description pass as `after` for the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
+                        hasMore: boolean;
                         meta: {
                             /** @description the release this answer was read from */
                             release: number;
@@ -4931,8 +4959,10 @@ export interface operations {
                  */
                 include?: string;
                 limit?: number;
-                cursor?: string;
-                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
+                /** @description slug, title or publishedAt; _desc reverses (the same values as GraphQL Sort) */
+                sort?: "slug" | "slug_desc" | "title" | "title_desc" | "publishedAt" | "publishedAt_desc";
                 audience?: "patient" | "clinician";
                 category?: "side-effect" | "contraindication" | "misuse" | "long-term-unknown" | "interaction";
                 severity?: "low" | "moderate" | "high";
@@ -5216,8 +5246,10 @@ export interface operations {
                                 level?: "lay" | "clinician";
                             }[];
                         }[];
-                        /** @description pass as `cursor` for the next page; null on the last page */
+                        /** @description pass as `after` for the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
+                        hasMore: boolean;
                         meta: {
                             /** @description the release this answer was read from */
                             release: number;
@@ -6579,8 +6611,10 @@ export interface operations {
                  */
                 include?: string;
                 limit?: number;
-                cursor?: string;
-                sort?: "slug" | "-slug" | "title" | "-title" | "publishedAt" | "-publishedAt";
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
+                /** @description slug, title or publishedAt; _desc reverses (the same values as GraphQL Sort) */
+                sort?: "slug" | "slug_desc" | "title" | "title_desc" | "publishedAt" | "publishedAt_desc";
                 audience?: "patient" | "clinician";
                 level?: "lay" | "clinician";
                 /**
@@ -6858,8 +6892,10 @@ export interface operations {
                                 level?: "lay" | "clinician";
                             }[];
                         }[];
-                        /** @description pass as `cursor` for the next page; null on the last page */
+                        /** @description pass as `after` for the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
+                        hasMore: boolean;
                         meta: {
                             /** @description the release this answer was read from */
                             release: number;
@@ -8192,9 +8228,10 @@ export interface operations {
     listReleases: {
         parameters: {
             query?: {
+                /** @description page size, at most 100 (GraphQL first:) */
                 limit?: number;
-                /** @description only releases older than this number (the next page) */
-                before?: number;
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
             };
             header?: never;
             path?: never;
@@ -8223,7 +8260,10 @@ export interface operations {
                             };
                             url: string;
                         }[];
-                        nextBefore: number | null;
+                        /** @description pass as `after` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
+                        hasMore: boolean;
                         current: number | null;
                     };
                 };
@@ -8307,7 +8347,7 @@ export interface operations {
                         };
                         url: string;
                         changes: {
-                            /** @description pass as since= to get the events after this one */
+                            /** @description pass as after= to get the events after this one */
                             cursor: string;
                             /** @enum {string} */
                             action: "created" | "updated" | "withdrawn";
@@ -8402,8 +8442,9 @@ export interface operations {
     listChanges: {
         parameters: {
             query?: {
-                since?: string;
-                /** @description at most 500, or 100 with include=entity */
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
+                /** @description page size, at most 500, or 100 with include=entity (GraphQL first:) */
                 limit?: number;
                 /** @description entity: carry each new version's representation */
                 include?: "entity";
@@ -8427,7 +8468,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            /** @description pass as since= to get the events after this one */
+                            /** @description pass as after= to get the events after this one */
                             cursor: string;
                             /** @enum {string} */
                             action: "created" | "updated" | "withdrawn";
@@ -8459,9 +8500,89 @@ export interface operations {
                             /** @description with include=entity: the ETag that GET sends for that representation (for If-None-Match); null for a withdrawal */
                             etag?: string | null;
                         }[];
-                        /** @description pass as since= next time; equals since when there is nothing new */
+                        /** @description pass as after= next time; the same cursor again when there is nothing new (GraphQL pageInfo.endCursor) */
                         nextCursor: string;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
                         hasMore: boolean;
+                    };
+                };
+            };
+            /** @description `KCA_ERR_BAD_REQUEST`, `KCA_ERR_VALIDATION`, `KCA_ERR_BAD_URL`, `KCA_ERR_INVALID_CURSOR`: see /docs/errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_UNAUTHORIZED`: see /docs/errors */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_RATE_LIMITED`: see /docs/errors */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    /** @description requests allowed per minute to this client */
+                    "ratelimit-limit"?: number;
+                    /** @description requests left in this window */
+                    "ratelimit-remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KCA_ERR_NO_RELEASE`, `KCA_ERR_OVERLOADED`, `KCA_ERR_UNAVAILABLE`, `KCA_ERR_SHUTTING_DOWN`, `KCA_ERR_TIMEOUT`: see /docs/errors */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAttribution: {
+        parameters: {
+            query?: {
+                /**
+                 * @description content language; a missing translation falls back to en
+                 * @example es
+                 */
+                locale?: "en" | "es";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description text a partner must show next to the content (meta.attribution) */
+                        text: string;
+                        license: string;
+                        licenseUrl: string;
+                        /** @description medical disclaimer, in the requested locale */
+                        disclaimer: string;
                     };
                 };
             };
@@ -8527,7 +8648,8 @@ export interface operations {
                 /** @description read as of this release (default: the current one) */
                 release?: number;
                 limit?: number;
-                cursor?: string;
+                /** @description a cursor from an earlier page (nextCursor); opaque */
+                after?: string;
             };
             header?: never;
             path?: never;
@@ -8565,10 +8687,12 @@ export interface operations {
                             /** @description HTML: the passages that match, with every character of the content escaped; the only tags are <mark> and </mark> around matched words, so it can be inserted as HTML as it is */
                             snippet: string;
                         }[];
-                        /** @description number of matches in the release */
+                        /** @description number of matches in the release (GraphQL totalCount) */
                         total: number;
-                        /** @description pass as `cursor` for the next page (it stays on the same release); null on the last page */
+                        /** @description pass as `after` for the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description whether another page follows (GraphQL pageInfo.hasNextPage) */
+                        hasMore: boolean;
                         meta: {
                             /** @description the release this answer was read from */
                             release: number;

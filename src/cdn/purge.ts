@@ -1,7 +1,7 @@
 // Purging a CDN by surrogate key: which keys a release changed, and the authenticated PURGE request that
 // drops exactly those objects (Varnish with vmod xkey reads them from the `xkey` header; see deploy/varnish).
 import { TYPE_PLURALS, type EntityType } from '../../schema/common.js'
-import type { AuditRecord } from '../repositories/content-repository.js'
+import type { AuditRecord } from '../repositories/records.js'
 
 /** Answers whose content depends on which entities are live, whatever changed: purged on every release. */
 export const RELEASE_WIDE_KEYS = ['list/releases', 'changes', 'search', 'lookup']

@@ -1,7 +1,8 @@
 // `content:check --diff`: what a publish of the working files would change against the database's current
 // release, each updated field shown as a word diff. Reads only; the same plan the publisher computes.
 import type { Db } from '../../db/client.js'
-import { createContentRepository, entityKeyString } from '../repositories/content-repository.js'
+import { createContentRepository } from '../repositories/content-repository.js'
+import { entityKeyString } from '../repositories/records.js'
 import type { Corpus } from './corpus.js'
 import { renderPublishPlan } from './field-diff.js'
 import { publishCorpus } from './publish.js'

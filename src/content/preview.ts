@@ -8,7 +8,7 @@ import { ENTITY_TYPES, LOCALES, TYPE_PLURALS, type EntityType, type Locale } fro
 import { escapeHtml, renderHtmlFragment } from '../delivery/html.js'
 import { ReleaseSnapshot } from '../delivery/release-snapshot.js'
 import { metaOf, renderEntity } from '../delivery/representation.js'
-import { entityKeyString, type VersionRecord } from '../repositories/content-repository.js'
+import { entityKeyString, type VersionRecord } from '../repositories/records.js'
 import { materialise, type PublishedDocument } from './materialise.js'
 import { contentHash } from './canonical.js'
 import { loadCorpus, type Corpus } from './corpus.js'

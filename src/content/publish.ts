@@ -5,7 +5,8 @@
 // Nothing changed → nothing written.
 import { sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../../db/client.js'
-import { createContentRepository, entityKeyString, type EntityKey, type VersionRecord } from '../repositories/content-repository.js'
+import { createContentRepository } from '../repositories/content-repository.js'
+import { entityKeyString, type EntityKey, type VersionRecord } from '../repositories/records.js'
 import { ContentConflictError, ContentInvalidError } from '../errors.js'
 import { canonicalJson, contentHash } from './canonical.js'
 import type { Corpus } from './corpus.js'

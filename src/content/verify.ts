@@ -1,7 +1,8 @@
 // Recomputes every stored content hash and checks the audit chain: names any row that does not match what
 // its document says, so tampering below the triggers (or a bug) cannot go unnoticed.
 import type { Db } from '../../db/client.js'
-import { createContentRepository, entityKeyString } from '../repositories/content-repository.js'
+import { createContentRepository } from '../repositories/content-repository.js'
+import { entityKeyString } from '../repositories/records.js'
 import { contentHash } from './canonical.js'
 
 export interface IntegrityProblem { versionId?: number, auditId?: number, entity: string, version: number, problem: string }

@@ -3,7 +3,7 @@
 import { ENTITY_TYPES, type EntityType, type Locale } from '../../schema/common.js'
 import type { EntityDocument, Link } from '../../schema/entity.js'
 import { isMaterialised, materialise, sourceOf, type PublishedDocument } from '../content/materialise.js'
-import { entityKeyString, type ReleaseRecord, type VersionRecord } from '../repositories/content-repository.js'
+import { entityKeyString, type ReleaseRecord, type VersionRecord } from '../repositories/records.js'
 
 export interface PublishedEntity {
   entityId: number

@@ -2,13 +2,14 @@
 // fields, included relations and the attribution every answer carries. One entity's representation is
 // rendered from its stored version alone (links, locales and review were resolved when it was published),
 // so it is a pure function of (version, requested locale): the changes feed can carry it byte for byte.
-import { TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
+import { TYPE_PLURALS, type EntityType, type Locale, type Sort } from '../../schema/common.js'
 import { INCLUDABLE, selectableFields } from '../../schema/api.js'
 import type { EntityDocument, Link } from '../../schema/entity.js'
-import { BadRequestError, InvalidCursorError } from '../errors.js'
+import { BadRequestError } from '../errors.js'
+import { decodeListCursor, encodeListCursor } from './cursors.js'
 import { isMaterialised, materialise, entityPath, type PublishedDocument } from '../content/materialise.js'
 import type { ReleaseSnapshot, ResolvedEntity } from './release-snapshot.js'
-import type { VersionRecord } from '../repositories/content-repository.js'
+import type { VersionRecord } from '../repositories/records.js'
 import type { ReleaseStore } from './release-store.js'
 
 export const LICENSE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/' }
@@ -18,50 +19,42 @@ export const DISCLAIMERS: Record<Locale, string> = {
   es: 'Esta información es solo educativa y no constituye consejo médico. Aún no ha sido revisada por un profesional clínico salvo que se indique quién la revisó. Consulte su situación con un profesional sanitario cualificado.'
 }
 
-export type Sort = 'slug' | '-slug' | 'title' | '-title' | 'publishedAt' | '-publishedAt'
-
-export interface ListOptions {
+export interface PageOptions {
   locale: Locale
   limit: number
-  cursor?: string | undefined
+  after?: string | undefined
   sort: Sort
-  filters: Record<string, string | undefined>
-}
-
-export interface ListPage {
-  items: ResolvedEntity[]
-  nextCursor: string | null
-  /** The cursor of each item's own position: a later request with it resumes right after that item. */
-  cursors: string[]
-  /** Items come before this page (it started from a cursor that is not before the first item). */
-  hasPrevious: boolean
+  filters: Record<string, string>
 }
 
 export const entityUrl = entityPath
 
-export function listEntities (snapshot: ReleaseSnapshot, type: EntityType, options: ListOptions): ListPage {
-  const filters = Object.entries(options.filters).filter((entry): entry is [string, string] => entry[1] !== undefined)
+/** One page of a type's entities in a snapshot: filtered, ordered (ties by slug) and cut after a keyset cursor. */
+export function pageOfEntities (snapshot: ReleaseSnapshot, type: EntityType, options: PageOptions) {
+  const filters = Object.entries(options.filters)
   const matching = snapshot.list(type, options.locale).filter(({ entity }) => filters.every(([name, value]) => matchesFilter(snapshot, entity.document, name, value)))
-  const field = options.sort.replace(/^-/, '') as 'slug' | 'title' | 'publishedAt'
-  const direction = options.sort.startsWith('-') ? -1 : 1
+  const descending = options.sort.endsWith('_desc')
+  const field = options.sort.replace(/_desc$/, '') as 'slug' | 'title' | 'publishedAt'
+  const direction = descending ? -1 : 1
   const sortKey = (resolved: ResolvedEntity) => field === 'publishedAt' ? resolved.entity.publishedAt.toISOString() : resolved.entity.document[field]
   const ordered = matching.map((resolved) => ({ resolved, key: sortKey(resolved), slug: resolved.entity.document.slug }))
     .sort((a, b) => direction * (compare(a.key, b.key) || compare(a.slug, b.slug)))
   // The cursor carries the sort and filters it was made for: reused with others it would skip or repeat items.
   const context = `${type}|${options.sort}|${options.locale}|${filters.map(([name, value]) => `${name}=${value}`).sort().join('&')}`
   let start = 0
-  if (options.cursor) {
-    const position = decodeCursor(options.cursor, context)
+  if (options.after) {
+    const position = decodeListCursor(options.after, context)
     start = ordered.findIndex((item) => direction * (compare(item.key, position.key) || compare(item.slug, position.slug)) > 0)
     if (start === -1) start = ordered.length
   }
   const page = ordered.slice(start, start + options.limit)
-  const last = page.at(-1)
+  const cursors = page.map((item) => encodeListCursor({ context, key: item.key, slug: item.slug }))
   const hasMore = start + options.limit < ordered.length
   return {
     items: page.map((item) => item.resolved),
-    nextCursor: hasMore && last ? encodeCursor({ context, key: last.key, slug: last.slug }) : null,
-    cursors: page.map((item) => encodeCursor({ context, key: item.key, slug: item.slug })),
+    cursors,
+    nextCursor: hasMore ? cursors.at(-1) ?? null : null,
+    hasMore,
     hasPrevious: start > 0
   }
 }
@@ -69,22 +62,6 @@ export function listEntities (snapshot: ReleaseSnapshot, type: EntityType, optio
 function matchesFilter (snapshot: ReleaseSnapshot, document: PublishedDocument, name: string, value: string): boolean {
   if (name === 'condition') return snapshot.related(document.type, document.slug, 'condition').some((link) => link.slug === value)
   return (document as unknown as Record<string, unknown>)[name] === value
-}
-
-interface CursorPosition { context: string, key: string, slug: string }
-
-function encodeCursor (position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([1, position.context, position.key, position.slug])).toString('base64url')
-}
-
-function decodeCursor (cursor: string, context: string): CursorPosition {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(value) && value.length === 4 && value[0] === 1 && value[1] === context && typeof value[2] === 'string' && typeof value[3] === 'string') {
-      return { context, key: value[2], slug: value[3] }
-    }
-  } catch {}
-  throw new InvalidCursorError()
 }
 
 /** Long fields a list leaves out unless asked for with fields=: a page of 25 stays small. */

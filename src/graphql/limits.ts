@@ -5,8 +5,7 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema,
   type GraphQLOutputType, type GraphQLCompositeType, type SelectionSetNode, type ValidationContext, type ASTVisitor, type ValueNode
 } from 'graphql'
-import { PAGE_LIMIT_MAX } from '../../schema/common.js'
-import { SEARCH_LIMIT_MAX } from '../repositories/search-repository.js'
+import { PAGE_SIZES } from '../../schema/common.js'
 
 export const COST_BUDGET = 10_000
 export const MAX_DEPTH = 10
@@ -17,14 +16,12 @@ export const MAX_ALIASES = 15
  * (about 2,700); it is what refuses nested introspection, which the depth rule lets through, before it runs.
  */
 export const INTROSPECTION_LIST_SIZE = 5
-/** The largest `first:` each connection accepts; the others take up to PAGE_LIMIT_MAX. */
-const PAGE_MAXIMA: Record<string, number> = { changes: 500, search: SEARCH_LIMIT_MAX }
+/** The page sizes of each connection field, from the table both doors share; entity lists use `entities`. */
+const PAGE_SIZE_OF: Record<string, { default: number, max: number }> = { changes: PAGE_SIZES.changes, search: PAGE_SIZES.search, releases: PAGE_SIZES.releases }
 /** Relations of one entity are bounded by the corpus, not by an argument: counted as this many items. */
 export const RELATION_LIST_SIZE = 20
-const CONNECTION_DEFAULTS: Record<string, number> = { changes: 100, releases: 25, search: 10 }
 /** Plain data carried inside an entity: no resolver or query behind it, so it costs nothing. */
-const VALUE_TYPES = new Set(['Section', 'Code', 'Reviewer', 'Review', 'Source', 'CrisisResource', 'RegulatoryEntry', 'Protocol', 'PageInfo', 'FieldChange', 'Attribution', 'ReleaseStats'])
-const CONNECTION_DEFAULT = 25
+const VALUE_TYPES = new Set(['Section', 'Code', 'Reviewer', 'Review', 'Source', 'CrisisResource', 'RegulatoryEntry', 'Protocol', 'PageInfo', 'FieldChange', 'Attribution', 'ReleaseStats', 'Meta'])
 
 /** Refuses the document before anything runs: a GraphQL request error (GraphQL over HTTP), not a field error. */
 export class DocumentRejectedError extends Error {
@@ -59,13 +56,13 @@ function listSize (field: FieldNode, definition: GraphQLField<unknown, unknown>,
   const first = argumentValue(firstNode?.value, variables)
   if (typeof first === 'number' && Number.isFinite(first)) {
     // Checked here, before execution, so a bad page size is a request error like any other invalid document.
-    const max = PAGE_MAXIMA[definition.name] ?? PAGE_LIMIT_MAX
+    const max = (PAGE_SIZE_OF[definition.name] ?? PAGE_SIZES.entities).max
     if (!Number.isInteger(first) || first < 1 || first > max) throw new DocumentRejectedError('KCA_ERR_BAD_REQUEST', `first: must be an integer from 1 to ${max}`)
     return first
   }
   const declared = definition.args.find((argument) => argument.name === 'first')?.defaultValue
   if (typeof declared === 'number') return declared
-  return CONNECTION_DEFAULTS[definition.name] ?? (definition.args.some((argument) => argument.name === 'first') ? CONNECTION_DEFAULT : RELATION_LIST_SIZE)
+  return definition.args.some((argument) => argument.name === 'first') ? (PAGE_SIZE_OF[definition.name] ?? PAGE_SIZES.entities).default : RELATION_LIST_SIZE
 }
 
 /** The cost of a document: every object field costs 1, and a list multiplies (1 + what each item selects). */

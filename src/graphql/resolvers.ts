@@ -1,13 +1,12 @@
 // Thin resolvers over the release snapshot. Relations go through Mercurius loaders, which receive the whole
 // batch of parents at once and answer in the same order; versions are fetched with one SQL statement per batch.
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius'
-import { ENTITY_TYPES, PAGE_LIMIT_MAX, SLUG_PATTERN, TYPE_PLURALS, type EntityType, type Locale } from '../../schema/common.js'
+import { ENTITY_TYPES, SLUG_PATTERN, TYPE_PLURALS, type EntityType, type Locale, type Sort } from '../../schema/common.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../delivery/release-snapshot.js'
-import { ATTRIBUTION, DISCLAIMERS, LICENSE, listEntities, renderEntity, resolvedFromVersion, versionSummary, type Sort } from '../delivery/representation.js'
-import { diffDocuments } from '../delivery/diff.js'
-import { changeEvent, decodeChangeCursor, encodeChangeCursor, FEED_LIMIT_MAX, versionsOfEvents } from '../delivery/changes.js'
-import { BadRequestError, NotFoundError } from '../errors.js'
-import type { AuditRecord, ContentRepository, VersionRecord } from '../repositories/content-repository.js'
+import { metaOf, renderEntity, versionSummary } from '../delivery/representation.js'
+import { changeEvent } from '../delivery/changes.js'
+import type { AuditRecord, Page, ReleaseRead, VersionRecord } from '../delivery/reads.js'
+import { BadRequestError } from '../errors.js'
 import { ENTITY_TYPE_NAMES, codeNodeId, entityNodeId, parseNodeId, releaseNodeId, sectionNodeId, sourceNodeId, typeNameOfId, versionNodeId, type Pin } from './ids.js'
 import { noteRead } from './http-cache.js'
 
@@ -56,8 +55,18 @@ export function toNode (snapshot: ReleaseSnapshot, resolved: ResolvedEntity, req
 }
 
 /** A read is pinned when the client named a release, or when a cursor kept it on one that is no longer current. */
-export function pinOf (context: MercuriusContext, snapshot: ReleaseSnapshot, requested: number | null | undefined): Pin {
-  return requested !== null && requested !== undefined ? snapshot.release.number : snapshot.release.number === context.app.releases.currentRelease ? null : snapshot.release.number
+export function pinOf (context: MercuriusContext, read: ReleaseRead): Pin {
+  const number = read.snapshot.release.number
+  return read.pinned || number !== context.app.releases.currentRelease ? number : null
+}
+
+/** A Relay connection over a page of the delivery layer: every edge's cursor resumes right after its own node. */
+export function connectionOf<T> (page: Page<unknown>, nodes: T[], endCursor: string | null = page.cursors.at(-1) ?? null) {
+  return {
+    nodes,
+    edges: nodes.map((node, index) => ({ node, cursor: page.cursors[index] })),
+    pageInfo: { hasNextPage: page.hasMore, hasPreviousPage: page.hasPrevious, startCursor: page.cursors[0] ?? null, endCursor }
+  }
 }
 
 function relatedNodes (node: EntityNode, targetType?: EntityType): EntityNode[] {
@@ -67,75 +76,54 @@ function relatedNodes (node: EntityNode, targetType?: EntityType): EntityNode[] 
     .map((resolved) => toNode(node.snapshot, resolved, node.requestedLocale, node.pin))
 }
 
-const policyOf = (pin: Pin) => pin === null ? 'current' as const : 'immutable' as const
+export const policyOf = (pin: Pin) => pin === null ? 'current' as const : 'immutable' as const
 const keysOf = (nodes: EntityNode[]) => nodes.map((node) => `${node.type}/${node.slug}`)
 
 const SLUG = new RegExp(SLUG_PATTERN)
 
-const SORTS: Record<string, Sort> = { slug: 'slug', slug_desc: '-slug', title: 'title', title_desc: '-title', publishedAt: 'publishedAt', publishedAt_desc: '-publishedAt' }
-
-interface ConnectionArgs { first?: number | null, after?: string | null, filter?: Record<string, string | null> | null, sort?: string | null, locale?: Locale | null, release?: number | null }
+interface ConnectionArgs { first?: number | null, after?: string | null, filter?: Record<string, string | null> | null, sort?: Sort | null, locale?: Locale | null, release?: number | null }
 interface SingleArgs { slug: string, locale?: Locale | null, release?: number | null }
 
 export function createResolvers (): IResolvers {
   const query: Record<string, unknown> = {
-    attribution: (_root: unknown, args: { locale?: Locale | null }) => ({
-      text: ATTRIBUTION, license: LICENSE.name, licenseUrl: LICENSE.url, disclaimer: DISCLAIMERS[args.locale ?? 'en']
-    })
+    attribution: (_root: unknown, args: { locale?: Locale | null }, context: MercuriusContext) => context.app.delivery.attribution(args.locale ?? 'en')
   }
   for (const type of ENTITY_TYPES) {
     query[type] = async (_root: unknown, args: SingleArgs, context: MercuriusContext) => {
       if (!SLUG.test(args.slug) || args.slug.length > 80) throw new BadRequestError('slug: must be a kebab-case slug of at most 80 characters')
-      if (args.release !== undefined && args.release !== null && args.release < 1) throw new BadRequestError('release: must be a positive integer')
-      const snapshot = await context.app.releases.snapshot(args.release ?? undefined)
       const locale = args.locale ?? 'en'
-      const pin = pinOf(context, snapshot, args.release)
+      const read = await context.app.delivery.findEntity({ type, slug: args.slug, locale, release: args.release })
+      if (!read) {
+        noteRead(context, args.release === null || args.release === undefined ? 'current' : 'immutable', [`${type}/${args.slug}`])
+        return null
+      }
+      const pin = pinOf(context, read)
       noteRead(context, policyOf(pin), [`${type}/${args.slug}`])
-      const resolved = snapshot.find(type, args.slug, locale)
-      return resolved ? toNode(snapshot, resolved, locale, pin) : null
+      return toNode(read.snapshot, read.resolved, locale, pin)
     }
     query[TYPE_PLURALS[type]] = async (_root: unknown, args: ConnectionArgs, context: MercuriusContext) => {
-      const first = args.first ?? 25
-      if (!Number.isInteger(first) || first < 1 || first > PAGE_LIMIT_MAX) throw new BadRequestError(`first: must be an integer from 1 to ${PAGE_LIMIT_MAX}`)
-      if (args.release !== undefined && args.release !== null && args.release < 1) throw new BadRequestError('release: must be a positive integer')
-      const snapshot = await context.app.releases.snapshot(args.release ?? undefined)
       const locale = args.locale ?? 'en'
-      const filters = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value !== null && value !== undefined)) as Record<string, string>
-      const page = listEntities(snapshot, type, { locale, limit: first, cursor: args.after ?? undefined, sort: SORTS[args.sort ?? 'slug'] ?? 'slug', filters })
-      const pin = pinOf(context, snapshot, args.release)
-      const nodes = page.items.map((item) => toNode(snapshot, item, locale, pin))
+      const page = await context.app.delivery.listEntities({ type, locale, release: args.release, limit: args.first, after: args.after, sort: args.sort, filters: args.filter ?? {} })
+      const pin = pinOf(context, page)
+      const nodes = page.items.map((item) => toNode(page.snapshot, item, locale, pin))
       noteRead(context, policyOf(pin), [`list/${TYPE_PLURALS[type]}`, ...keysOf(nodes)])
-      // Relay connections: every edge's cursor resumes right after its own node.
-      return {
-        nodes,
-        edges: nodes.map((node, index) => ({ node, cursor: page.cursors[index] })),
-        pageInfo: { hasNextPage: page.nextCursor !== null, hasPreviousPage: page.hasPrevious, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null }
-      }
+      return { ...connectionOf(page, nodes), meta: metaOf(page.snapshot, locale, page.items.some((item) => item.fallback)) }
     }
   }
   query.changes = async (_root: unknown, args: { after?: string | null, first?: number | null, locale?: Locale | null }, context: MercuriusContext) => {
-    const first = args.first ?? 100
-    if (!Number.isInteger(first) || first < 1 || first > FEED_LIMIT_MAX) throw new BadRequestError(`first: must be an integer from 1 to ${FEED_LIMIT_MAX}`)
-    const after = decodeChangeCursor(args.after ?? undefined)
-    const rows = await context.app.contentRepository.listAudit({ after, limit: first + 1, locale: args.locale ?? undefined })
-    const page = rows.slice(0, first)
-    const nodes = page.map(changeNode)
+    const page = await context.app.delivery.readChanges({ after: args.after, limit: args.first, locale: args.locale })
     noteRead(context, 'feed', ['changes'])
-    return {
-      nodes,
-      edges: nodes.map((node) => ({ node, cursor: node.cursor })),
-      pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: after > 0, startCursor: nodes[0]?.cursor ?? null, endCursor: page.length > 0 ? encodeChangeCursor(page.at(-1)?.id as number) : (args.after ?? null) }
-    }
+    // endCursor is the sync point even on an empty page, as REST's nextCursor.
+    return connectionOf(page, page.items.map(changeNode), page.nextCursor)
   }
-  query.releases = async (_root: unknown, args: { first?: number | null, before?: number | null }, context: MercuriusContext) => {
-    const first = args.first ?? 25
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadRequestError('first: must be an integer from 1 to 100')
+  query.releases = async (_root: unknown, args: { first?: number | null, after?: string | null }, context: MercuriusContext) => {
+    const page = await context.app.delivery.listReleases({ limit: args.first, after: args.after })
     noteRead(context, 'feed', ['list/releases'])
-    return (await context.app.contentRepository.listReleases({ before: args.before ?? undefined, limit: first })).map(releaseNode)
+    return { ...connectionOf(page, page.items.map(releaseNode)), current: page.current }
   }
   query.release = async (_root: unknown, args: { number: number }, context: MercuriusContext) => {
     noteRead(context, 'immutable', [`release/${args.number}`])
-    const release = await context.app.contentRepository.findRelease(args.number)
+    const release = await context.app.delivery.findRelease(args.number)
     return release ? releaseNode(release) : null
   }
   query.node = async (_root: unknown, args: { id: string }, context: MercuriusContext) => resolveNode(args.id, context)
@@ -144,21 +132,23 @@ export function createResolvers (): IResolvers {
   for (const type of ENTITY_TYPES) {
     typeResolvers[TYPE_NAMES[type]] = {
       atVersion: async (node: EntityNode, args: { n: number }, context: MercuriusContext) => {
-        const record = await context.app.contentRepository.findVersion({ type, slug: node.slug, locale: node.locale as Locale }, args.n)
-        if (!record || record.state !== 'published') return null
-        const snapshot = await context.app.releases.snapshot(record.releaseNumber)
+        const version = await context.app.delivery.getVersion({ type, slug: node.slug, locale: node.locale as Locale, version: args.n }).catch((error: unknown) => {
+          // No such version, or its withdrawal: null, as the field's description says.
+          if (error instanceof Error && ['KCA_ERR_NOT_FOUND', 'KCA_ERR_GONE'].includes((error as { code?: string }).code ?? '')) return null
+          throw error
+        })
+        if (!version) return null
+        const { snapshot } = await context.app.delivery.readRelease(version.record.releaseNumber)
         // Version n as the release that published it had it: pinned to that release, like ?release=.
-        return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), node.locale as Locale, record.releaseNumber)
+        return toNode(snapshot, { ...version.resolved, fallback: false }, node.locale as Locale, version.record.releaseNumber)
       },
       diff: async (node: EntityNode, args: { from: number, to: number }, context: MercuriusContext) => {
-        const key = { type, slug: node.slug, locale: node.locale as Locale }
-        const [older, newer] = await Promise.all([context.app.contentRepository.findVersion(key, args.from), context.app.contentRepository.findVersion(key, args.to)])
-        if (!older?.document || !newer?.document) throw new NotFoundError(`diff: ${type} "${node.slug}" has no published versions ${args.from} and ${args.to}`)
+        const diff = await context.app.delivery.diffVersions({ type, slug: node.slug, locale: node.locale as Locale, from: args.from, to: args.to })
         return {
-          from: args.from,
-          to: args.to,
-          changeNote: newer.changeNote,
-          changes: diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>).map((change) => ({
+          from: diff.from,
+          to: diff.to,
+          changeNote: diff.changeNote,
+          changes: diff.changes.map((change) => ({
             path: change.path,
             change: change.change,
             before: change.before === undefined ? null : JSON.stringify(change.before),
@@ -170,7 +160,7 @@ export function createResolvers (): IResolvers {
   }
   return {
     Query: query,
-    Release: { changes: async (release: { number: number }, _args: unknown, context: MercuriusContext) => (await context.app.contentRepository.auditOfRelease(release.number)).map(changeNode) },
+    Release: { changes: async (release: { number: number }, _args: unknown, context: MercuriusContext) => (await context.app.delivery.changesOfRelease(release.number)).map(changeNode) },
     ...typeResolvers,
     Entity: { resolveType: (node: EntityNode) => TYPE_NAMES[node.type] },
     // Every global id starts with its type's name.
@@ -199,17 +189,17 @@ async function resolveNode (id: string, context: MercuriusContext): Promise<Reco
   if (parsed === null) return null
   if (parsed.kind === 'release') {
     noteRead(context, 'immutable', [`release/${parsed.number}`])
-    const release = await context.app.contentRepository.findRelease(parsed.number)
+    const release = await context.app.delivery.findRelease(parsed.number)
     return release ? releaseNode(release) : null
   }
   if (parsed.kind === 'version') {
     noteRead(context, 'immutable', [`${parsed.ref.type}/${parsed.ref.slug}`])
-    const record = await context.app.contentRepository.findVersion(parsed.ref, parsed.version)
+    const record = await context.app.delivery.findVersion(parsed.ref, parsed.version)
     return record ? versionNode(record, parsed.ref) : null
   }
   const pin = parsed.pin
-  if (pin !== null && !(await context.app.contentRepository.findRelease(pin))) return null
-  const snapshot = await context.app.releases.snapshot(pin ?? undefined)
+  if (pin !== null && !(await context.app.delivery.findRelease(pin))) return null
+  const { snapshot } = await context.app.delivery.readRelease(pin)
   noteRead(context, policyOf(pin), parsed.kind === 'source' ? [] : [`${parsed.ref.type}/${parsed.ref.slug}`])
   if (parsed.kind === 'source') {
     for (const type of ENTITY_TYPES) {
@@ -228,7 +218,7 @@ async function resolveNode (id: string, context: MercuriusContext): Promise<Reco
   return (node.codes as Array<{ system: string, code: string }>).find((code) => code.system === parsed.system && code.code === parsed.code) ?? null
 }
 
-export function createLoaders (repository: ContentRepository): MercuriusLoaders {
+export function createLoaders (): MercuriusLoaders {
   const loaders: Record<string, Record<string, unknown>> = {}
   const relationFields: Record<EntityType, Array<[string, EntityType | undefined]>> = {
     condition: [['risks', 'risk'], ['mechanisms', 'mechanism'], ['topics', 'topic'], ['related', undefined]],
@@ -254,7 +244,7 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
       loader: async (queries: Array<{ obj: EntityNode }>, context: MercuriusContext) => {
         // A version history grows with each publish, pinned read or not.
         noteRead(context, 'current', keysOf(queries.map(({ obj }) => obj)))
-        const history = await repository.listVersionsOfEntities([...new Set(queries.map(({ obj }) => obj.entityId))])
+        const history = await context.app.delivery.historiesOf(queries.map(({ obj }) => obj.entityId))
         return queries.map(({ obj }) => (history.get(obj.entityId) ?? []).map((record) => versionNode(record, { type: obj.type, slug: obj.slug, locale: obj.locale as Locale })))
       }
     }
@@ -266,12 +256,12 @@ export function createLoaders (repository: ContentRepository): MercuriusLoaders 
     entity: {
       opts: { cache: false },
       loader: async (queries: Array<{ obj: ChangeNode }>, context: MercuriusContext) => {
-        const versions = await versionsOfEvents(repository, queries.map(({ obj }) => obj.row))
+        const versions = await context.app.delivery.versionsOfEvents(queries.map(({ obj }) => obj.row))
         return await Promise.all(queries.map(async ({ obj }) => {
-          const record = versions.get(`${obj.row.entityId}#${obj.row.version}`)
-          if (!record || record.state !== 'published') return null
-          const snapshot = await context.app.releases.snapshot(record.releaseNumber)
-          return toNode(snapshot, await resolvedFromVersion(record, context.app.releases), record.locale, record.releaseNumber)
+          const resolved = await context.app.delivery.entityOfEvent(obj.row, versions)
+          if (!resolved) return null
+          const { snapshot } = await context.app.delivery.readRelease(resolved.entity.versionRelease)
+          return toNode(snapshot, resolved, resolved.entity.document.locale, resolved.entity.versionRelease)
         }))
       }
     }

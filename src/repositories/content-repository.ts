@@ -5,56 +5,11 @@ import type { Db, DbOrTx } from '../../db/client.js'
 import {
   auditLog, entities, entityDrafts, entityVersions, releaseEntries, releases, sources, versionCodes, versionLinks, versionSources
 } from '../../db/tables/index.js'
-import type { EntityType, Locale } from '../../schema/common.js'
+import type { Locale } from '../../schema/common.js'
 import type { EntityDocument, Source } from '../../schema/entity.js'
-import type { PublishedDocument } from '../content/materialise.js'
 import { createSearchRepository } from './search-repository.js'
-
-export interface EntityKey { type: EntityType, slug: string, locale: Locale }
-
-export interface VersionRecord extends EntityKey {
-  entityId: number
-  versionId: number
-  version: number
-  state: 'published' | 'withdrawn'
-  /** Published since 0.2: materialised (links, locales, review resolved); before: the editor's document. */
-  document: PublishedDocument | EntityDocument | null
-  contentHash: string
-  changeNote: string
-  sourceFile: string
-  releaseNumber: number
-  publishedAt: Date
-}
-
-export interface ReleaseRecord {
-  number: number
-  changeNote: string
-  sourceCommit: string | null
-  sourceDirty: boolean
-  sourceChangesHash: string | null
-  manifestHash: string
-  entityCount: number
-  stats: { created: number, updated: number, withdrawn: number }
-  createdAt: Date
-}
-
-export interface AuditRecord {
-  id: number
-  releaseNumber: number
-  entityId: number
-  type: string
-  slug: string
-  locale: string
-  action: 'created' | 'updated' | 'withdrawn'
-  version: number
-  hashBefore: string | null
-  hashAfter: string
-  sourceFile: string
-  sourceCommit: string | null
-  sourceDirty: boolean
-  sourceChangesHash: string | null
-  at: Date
-}
+import { entityKeyString, type AuditRecord, type EntityKey, type ReleaseRecord, type VersionRecord } from './records.js'
+import type { PublishedDocument } from '../content/materialise.js'
 
 const versionColumns = {
   entityId: entities.id,
@@ -248,7 +203,3 @@ export function createContentRepository (db: Db) {
 }
 
 export type ContentRepository = ReturnType<typeof createContentRepository>
-
-export function entityKeyString (key: EntityKey): string {
-  return `${key.type}/${key.slug}/${key.locale}`
-}

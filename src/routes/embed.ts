@@ -21,7 +21,6 @@ import { escapeHtml, formatDate, renderHtmlFragment } from '../delivery/html.js'
 import type { EntityDocument } from '../../schema/entity.js'
 import { PUBLISHER_NAME, jsonLdScriptContent, pagePath, renderJsonLd } from '../delivery/jsonld.js'
 import { NotFoundError } from '../errors.js'
-import { missingEntityError } from '../delivery/missing-entity.js'
 import { setFreshness, strongEtag } from '../plugins/app/freshness.js'
 import { sendProblem } from '../problem.js'
 
@@ -330,11 +329,9 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { slug } = request.params
       const { release, theme = 'light' } = request.query
       const locale = negotiateLocale(request.query.locale, request.headers['accept-language'])
-      const snapshot = await app.releases.snapshot(release)
-      const resolved = snapshot.find(type, slug, locale)
-      if (!resolved) throw await missingEntityError(app.contentRepository, snapshot, type, slug, locale, release !== undefined)
+      const { snapshot, resolved, pinned } = await app.delivery.getEntity({ type, slug, locale, release })
       setFreshness(reply, {
-        policy: release === undefined ? 'current' : 'immutable',
+        policy: pinned ? 'immutable' : 'current',
         keys: [`${type}/${slug}`],
         lastModified: resolved.entity.publishedAt
       })
@@ -383,9 +380,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const target = parseEmbedTarget(url, baseUrl)
     if (!target) throw new NotFoundError(`url: ${url} is not an entity URL of this API`)
     const locale = negotiateLocale(target.locale, request.headers['accept-language'])
-    const snapshot = await app.releases.snapshot(target.release)
-    const resolved = snapshot.find(target.type, target.slug, locale)
-    if (!resolved) throw await missingEntityError(app.contentRepository, snapshot, target.type, target.slug, locale, target.release !== undefined)
+    const { resolved } = await app.delivery.getEntity({ type: target.type, slug: target.slug, locale, release: target.release })
     const width = Math.min(OEMBED_WIDTH, maxwidth ?? OEMBED_WIDTH)
     const height = Math.min(estimateHeight(resolved.entity.document, width), maxheight ?? Number.POSITIVE_INFINITY)
     const src = `${baseUrl}${embedPath(target.type, target.slug, locale, target.release, target.theme)}`

@@ -8,7 +8,8 @@ import { loadCorpus } from '../../src/content/corpus.js'
 import { publishCorpus } from '../../src/content/publish.js'
 import { canonicalJson, contentHash } from '../../src/content/canonical.js'
 import { sourceOf } from '../../src/content/materialise.js'
-import { createContentRepository, entityKeyString } from '../../src/repositories/content-repository.js'
+import { createContentRepository } from '../../src/repositories/content-repository.js'
+import { entityKeyString } from '../../src/repositories/records.js'
 
 const SLUGS = ['risk-a', 'risk-b', 'risk-c', 'risk-d']
 type Action =

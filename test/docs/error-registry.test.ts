@@ -63,10 +63,10 @@ test('a crawl with bad inputs only ever answers registered codes, with their sta
     }
   }
   const rest = [
-    '/v1/conditions?limit=0', '/v1/conditions?sort=nope', '/v1/conditions?cursor=!!!', '/v1/conditions?cursor=abc', '/v1/conditions?nope=1',
+    '/v1/conditions?limit=0', '/v1/conditions?sort=nope', '/v1/conditions?after=!!!', '/v1/conditions?after=abc', '/v1/conditions?nope=1',
     '/v1/conditions/ptsd?fields=nope', '/v1/conditions/ptsd?include=nope', '/v1/conditions/ptsd?release=999999', '/v1/conditions/ptsd?preview=true',
     '/v1/conditions/NOT_A_SLUG', '/v1/conditions/no-such-thing', '/v1/conditions/ptsd/versions/99', '/v1/conditions/ptsd/versions/1/diff',
-    '/v1/releases/0', '/v1/releases/999999', '/v1/changes?since=nope', '/v1/search?q=', '/v1/search?q=x&cursor=nope', '/v1/lookup?system=nope&code=1',
+    '/v1/releases/0', '/v1/releases/999999', '/v1/changes?after=nope', '/v1/search?q=', '/v1/search?q=x&after=nope', '/v1/lookup?system=nope&code=1',
     '/v1/lookup?system=icd10cm&code=%3C%3E', '/v1/lookup?system=icd10cm&code=Z99.99', '/oembed?url=https://elsewhere.example/', '/oembed?url=x&format=xml',
     '/embed/nothing/ptsd', '/nowhere', '/v1/conditions/%ff%fe', `/v1/conditions/${'a'.repeat(5000)}`
   ]

@@ -35,7 +35,8 @@ test('openapi-fetch with plain createClient<paths>', async (t) => {
 
   const html = await client.GET('/v1/conditions/{slug}.html', { params: { path: { slug: 'ptsd' } }, parseAs: 'text' })
   t.match(html.data, /<article class="kca-entity/)
-  const list = await client.GET('/v1/conditions', { params: { query: { limit: 2, sort: '-title' } } })
+  const list = await client.GET('/v1/conditions', { params: { query: { limit: 2, sort: 'title_desc' } } })
   t.equal(list.data?.items.length, 2)
   t.type(list.data?.nextCursor, 'string')
+  t.equal(list.data?.hasMore, true, 'REST pages say hasMore, as GraphQL says pageInfo.hasNextPage')
 })

@@ -102,8 +102,8 @@ test('Relay: global ids, node(id:), resumable cursors, possibleTypes', async (t)
       t.equal(node.__typename, id.slice(0, id.indexOf(':')))
       for (const [field, value] of Object.entries(node)) if (field in merged) t.same(shallow(value), merged[field], `${id}.${field}`)
     }
-    const release = await graphql('{ releases { id number } }')
-    for (const item of release.releases) t.same((await graphql(`{ node(id: "${item.id}") { id ... on Release { number } } }`)).node, item)
+    const release = await graphql('{ releases { nodes { id number } } }')
+    for (const item of release.releases.nodes) t.same((await graphql(`{ node(id: "${item.id}") { id ... on Release { number } } }`)).node, item)
     for (const id of ['nope', 'Condition:nope:en', 'Condition:alpha-disorder:fr', 'Condition:alpha-disorder:en@999', 'Release:999', 'Section:condition:alpha-disorder:en:nope', 'Risk:low-risk:en@0', 'x'.repeat(5000)]) {
       t.equal((await graphql('query ($id: ID!) { node(id: $id) { id } }', { id })).node, null, `${id.slice(0, 40)}: null`)
     }

@@ -10,7 +10,7 @@ const ROUTES = [
   '/v1/conditions', '/v1/risks', '/v1/mechanisms', '/v1/topics', '/v1/conditions/alpha-disorder', '/v1/risks/low-risk/versions',
   '/v1/risks/low-risk/versions/1', '/v1/risks/low-risk/versions/1/diff', '/v1/releases', '/v1/releases/1', '/v1/changes'
 ]
-const PARAMETERS = ['limit', 'cursor', 'sort', 'fields', 'include', 'locale', 'release', 'evidenceStatus', 'severity', 'category', 'condition',
+const PARAMETERS = ['limit', 'after', 'cursor', 'sort', 'fields', 'include', 'locale', 'release', 'evidenceStatus', 'severity', 'category', 'condition',
   'level', 'frequency', 'audience', 'since', 'before', 'from', 'preview', 'status', '__proto__', 'constructor', 'q']
 const SQL_INJECTION = ["' OR 1=1 --", "'; DROP TABLE entity_versions; --", '1; select pg_sleep(5)', 'slug) union select * from api_keys --',
   "\\' or ''='", '%27%20OR%201%3D1', 'title desc; delete from releases', '$$ || pg_sleep(5) || $$']
@@ -67,7 +67,7 @@ test('D2/D3 SQL-looking input is refused or treated as data; non-public fields c
   const app = await build(t, { database })
   const clean = (await app.inject('/v1/risks')).json().items
   for (const injection of SQL_INJECTION) {
-    for (const parameter of ['severity', 'category', 'condition', 'sort', 'fields', 'include', 'cursor', 'locale']) {
+    for (const parameter of ['severity', 'category', 'condition', 'sort', 'fields', 'include', 'after', 'locale']) {
       const started = Date.now()
       const response = await app.inject(`/v1/risks?${parameter}=${encodeURIComponent(injection)}`)
       t.ok(Date.now() - started < 1000, 'no pg_sleep')

@@ -38,7 +38,7 @@ test('REST reads of entities', async (t) => {
     let pages = 0
     do {
       const { status, body }: { status: number, body: { items: Array<{ slug: string }>, nextCursor: string | null } } =
-        await get(`/v1/risks?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+        await get(`/v1/risks?limit=1${cursor ? `&after=${cursor}` : ''}`)
       t.equal(status, 200)
       t.equal(body.items.length, 1)
       seen.push(...body.items.map((item) => item.slug))
@@ -46,16 +46,16 @@ test('REST reads of entities', async (t) => {
       pages++
     } while (cursor && pages < 10)
     t.same(seen, ['high-risk', 'low-risk'])
-    const descending = await get('/v1/risks?sort=-slug')
+    const descending = await get('/v1/risks?sort=slug_desc')
     t.same(descending.body.items.map((item: { slug: string }) => item.slug), ['low-risk', 'high-risk'])
   })
 
   t.test('a cursor cannot be reused with another sort or forged', async (t) => {
     const first = await get('/v1/risks?limit=1')
-    const reused = await get(`/v1/risks?limit=1&sort=-slug&cursor=${first.body.nextCursor}`)
+    const reused = await get(`/v1/risks?limit=1&sort=slug_desc&after=${first.body.nextCursor}`)
     t.equal(reused.status, 400)
     t.equal(reused.body.code, 'KCA_ERR_INVALID_CURSOR')
-    const forged = await get('/v1/risks?cursor=bm90LWEtY3Vyc29y')
+    const forged = await get('/v1/risks?after=bm90LWEtY3Vyc29y')
     t.equal(forged.status, 400)
   })
 

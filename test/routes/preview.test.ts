@@ -29,7 +29,7 @@ test('drafts never leak, and preview needs the preview scope', async (t) => {
   const { key: readKey } = await createApiKey(app.accessRepository, 'Partner', ['read'])
 
   t.test('a crawl of every REST route finds no draft text', async (t) => {
-    const urls = ['/v1/releases', '/v1/releases/1', '/v1/changes?since=0&limit=500']
+    const urls = ['/v1/releases', '/v1/releases/1', '/v1/changes?after=0&limit=500']
     for (const plural of ['topics', 'conditions', 'risks', 'mechanisms']) {
       for (const suffix of ['', '?locale=es', '?include=topics,conditions,risks,mechanisms', '?status=draft', '?preview=true']) urls.push(`/v1/${plural}${suffix}`)
       const list = (await app.inject(`/v1/${plural}?limit=100`)).json()
@@ -66,7 +66,7 @@ test('drafts never leak, and preview needs the preview scope', async (t) => {
     }
     const lists = Object.entries(relations).map(([plural, fields]) =>
       `${plural}(first: 15) { nodes { slug title summary related ${card} versions { version changeNote } ${fields.map((field) => `${field} ${card}`).join(' ')} } }`)
-    const query = `{ ${lists.join(' ')} changes(first: 100) { nodes { slug } } releases { changes { slug } }
+    const query = `{ ${lists.join(' ')} changes(first: 100) { nodes { slug } } releases { nodes { changes { slug } } }
       d1: risk(slug: "draft-risk") { slug } d2: condition(slug: "draft-condition") { slug } }`
     const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
     t.equal(response.statusCode, 200)

@@ -80,17 +80,17 @@ test('edit one condition, delete one risk, publish: history, diff, pinning, 410,
   })
 
   t.test('the changes feed shows the withdrawal and pages with cursors', async (t) => {
-    const all = (await get('/v1/changes?since=0&limit=500')).json()
+    const all = (await get('/v1/changes?after=0&limit=500')).json()
     t.same(all.items.slice(-3).map((change: { action: string, slug: string }) => `${change.action} ${change.slug}`), ['updated alpha-disorder', 'updated alpha-disorder', 'withdrawn low-risk'])
     const firstPage = (await get('/v1/changes?limit=3')).json()
     t.equal(firstPage.items.length, 3)
     t.equal(firstPage.hasMore, true)
-    const rest = (await get(`/v1/changes?since=${firstPage.nextCursor}&limit=500`)).json()
+    const rest = (await get(`/v1/changes?after=${firstPage.nextCursor}&limit=500`)).json()
     t.same([...firstPage.items, ...rest.items].map((change: { cursor: string }) => change.cursor), all.items.map((change: { cursor: string }) => change.cursor))
-    const empty = (await get(`/v1/changes?since=${all.nextCursor}`)).json()
+    const empty = (await get(`/v1/changes?after=${all.nextCursor}`)).json()
     t.same(empty.items, [])
     t.equal(empty.nextCursor, all.nextCursor, 'nothing new: the cursor stays')
-    t.equal((await get('/v1/changes?since=bm9wZQ')).statusCode, 400)
+    t.equal((await get('/v1/changes?after=bm9wZQ')).statusCode, 400)
   })
 
   t.test('HTTP freshness', async (t) => {
@@ -138,7 +138,7 @@ test('the changes feed replayed from zero reproduces the current set exactly', a
   const local = new Map<string, string>()
   let cursor = '0'
   for (let page = 0; page < 50; page++) {
-    const body = (await app.inject(`/v1/changes?since=${cursor}&limit=2`)).json()
+    const body = (await app.inject(`/v1/changes?after=${cursor}&limit=2`)).json()
     for (const change of body.items) {
       const key = `${change.type}/${change.slug}/${change.locale}`
       if (change.action === 'withdrawn') local.delete(key)

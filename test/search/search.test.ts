@@ -81,7 +81,7 @@ test('full-text search of the seed corpus', async (t) => {
     let cursor: string | null = null
     let pages = 0
     do {
-      const page: { body: Page } = await search({ q: 'ketamine', limit: '3', ...(cursor ? { cursor } : {}) })
+      const page: { body: Page } = await search({ q: 'ketamine', limit: '3', ...(cursor ? { after: cursor } : {}) })
       t.ok(page.body.items.length <= 3)
       t.equal(page.body.total, all.body.total)
       seen.push(...keys(page.body))
@@ -96,11 +96,11 @@ test('full-text search of the seed corpus', async (t) => {
   t.test('a cursor belongs to its query and release, and pins that release', async (t) => {
     const first = await search({ q: 'ketamine', limit: '2' })
     const cursor = first.body.nextCursor as string
-    const other = await get(`/v1/search?q=dissociation&limit=2&cursor=${cursor}`)
+    const other = await get(`/v1/search?q=dissociation&limit=2&after=${cursor}`)
     t.equal(other.status, 400)
     t.equal(other.body.code, 'KCA_ERR_INVALID_CURSOR')
-    t.equal((await get('/v1/search?q=ketamine&cursor=bm90LWEtY3Vyc29y')).status, 400)
-    const next = await get(`/v1/search?q=ketamine&limit=2&cursor=${cursor}`)
+    t.equal((await get('/v1/search?q=ketamine&after=bm90LWEtY3Vyc29y')).status, 400)
+    const next = await get(`/v1/search?q=ketamine&limit=2&after=${cursor}`)
     t.equal(next.status, 200)
     t.match(next.headers['cache-control'], /immutable/, 'a page of a named release never changes')
   })

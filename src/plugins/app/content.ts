@@ -1,9 +1,12 @@
-// Our content services as decorators: the repository, and the release store that serves reads from memory.
+// Our content services as decorators: the repository, the release store that serves reads from memory, and the
+// delivery layer over them that both doors read through.
 // On an empty database the seeds are published first, so a fresh clone answers with real content.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createContentRepository, type ContentRepository } from '../../repositories/content-repository.js'
+import { createSearchRepository } from '../../repositories/search-repository.js'
 import { ReleaseStore } from '../../delivery/release-store.js'
+import { createDelivery, type Delivery } from '../../delivery/reads.js'
 import { loadCorpus, type Corpus } from '../../content/corpus.js'
 import { publishCorpus, RELEASE_CHANNEL } from '../../content/publish.js'
 import { ContentConflictError, ContentInvalidError } from '../../errors.js'
@@ -14,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     contentRepository: ContentRepository
     releases: ReleaseStore
+    /** Every read use case, for the REST routes and the GraphQL resolvers alike. */
+    delivery: Delivery
     /** Re-reads the newest release and swaps it in; resolves with the release served once a refresh that started after the call is done. */
     refreshRelease: (reason: string) => Promise<number | null>
   }
@@ -101,6 +106,7 @@ export default fp<ContentPluginOptions>(async (app, options) => {
   const releases = new ReleaseStore(repository)
   app.decorate('contentRepository', repository)
   app.decorate('releases', releases)
+  app.decorate('delivery', createDelivery({ releases, content: repository, search: createSearchRepository(app.database.db) }))
 
   if (options.publishOnEmpty !== false) await publishSeedsIfEmpty(app, repository, options.seedsDir ?? DEFAULT_SEEDS_DIR, options.bootWaitMs ?? 60_000)
   const release = await releases.refresh()

@@ -78,7 +78,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   await app.register(mercurius, {
     schema: SDL,
     resolvers: { ...base, ...search, Query: { ...base.Query, ...search.Query } } as IResolvers,
-    loaders: createLoaders(app.contentRepository),
+    loaders: createLoaders(),
     graphiql: !options.production,
     allowBatchedQueries: false,
     jit: 1,

@@ -9,20 +9,16 @@ import {
   entityResponseSchema, listResponseSchema
 } from '../../../schema/api.js'
 import {
-  LIST_OMITTED_FIELDS, entityMetaOf, listEntities, versionSummary, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity, resolvedFromDraft,
-  resolvedFromVersion, type Sort
+  LIST_OMITTED_FIELDS, entityMetaOf, versionSummary, listFieldSet, metaOf, parseFieldList, parseIncludeList, renderEntity
 } from '../../delivery/representation.js'
 import type { ReleaseSnapshot, ResolvedEntity } from '../../delivery/release-snapshot.js'
 import { renderHtmlFragment } from '../../delivery/html.js'
 import { renderJsonLd } from '../../delivery/jsonld.js'
 import { FORMATS, negotiateFormat, type Format } from '../../delivery/format.js'
 import { negotiateLocale } from '../../delivery/locale.js'
-import { diffDocuments } from '../../delivery/diff.js'
-import { missingEntityError } from '../../delivery/missing-entity.js'
-import { BadRequestError, GoneError, NotFoundError } from '../../errors.js'
+import { BadRequestError } from '../../errors.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
 import { requireScope } from '../../plugins/app/auth.js'
-import { historyIn } from '../../delivery/history.js'
 import { sendEntityJson } from './entity-json.js'
 
 // Statuses each route answers on its own; 401, 429 and 503 apply to every route and are added with the
@@ -66,29 +62,24 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
       response: { 200: ListResponse, ...listProblems }
     }
   }, async (request, reply) => {
-    const { locale: requested, release, fields, include, limit, cursor, sort, ...filters } = request.query as Record<string, unknown> & typeof request.query
+    const { locale: requested, release, fields, include, limit, after, sort, ...filters } = request.query as Record<string, unknown> & typeof request.query
     const locale = negotiateLocale(requested, request.headers['accept-language'])
     const fieldSet = listFieldSet(type, fields)
     const includes = parseIncludeList(include)
-    const snapshot = await app.releases.snapshot(release)
-    const page = listEntities(snapshot, type, {
-      locale,
-      limit: limit ?? 25,
-      cursor,
-      sort: (sort ?? 'slug') as Sort,
-      filters: filters as Record<string, string | undefined>
-    })
+    const page = await app.delivery.listEntities({ type, locale, release, limit, after, sort, filters: filters as Record<string, string | undefined> })
+    const { snapshot } = page
     const fallback = page.items.some((item) => item.fallback)
     reply.header('content-language', fallback ? `${locale}, en` : locale)
     reply.header('vary', 'accept-language')
     setFreshness(reply, {
-      policy: release === undefined ? 'current' : 'immutable',
+      policy: page.pinned ? 'immutable' : 'current',
       keys: [`list/${plural}`, ...page.items.flatMap((item) => surrogateKeys(snapshot, item.entity.document, includes))],
       lastModified: snapshot.release.createdAt
     })
     return {
       items: page.items.map((item) => renderEntity(snapshot, item, { fields: fieldSet, include: includes, locale })),
       nextCursor: page.nextCursor,
+      hasMore: page.hasMore,
       meta: metaOf(snapshot, locale, fallback)
     } as Static<typeof ListResponse>
   })
@@ -107,9 +98,6 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     const locale = negotiateLocale(requested, request.headers['accept-language'])
     const fieldSet = parseFieldList(type, fields)
     const includes = parseIncludeList(include)
-    const snapshot = await app.releases.snapshot(release)
-    // The body depends only on the version and the requested locale; which release was read is said here.
-    reply.header('kca-release', String(snapshot.release.number))
     if (!reply.hasHeader('vary')) reply.header('vary', 'accept-language')
     const sendDocument = (resolved: ResolvedEntity) => format === 'html'
       ? reply.type('text/html; charset=utf-8').send(renderHtmlFragment(resolved, { locale }))
@@ -117,20 +105,21 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     if (preview === true) {
       requireScope(request, 'preview')
       if (release !== undefined) throw new BadRequestError('preview: a draft belongs to no release; leave out release=')
-      const draft = await app.contentRepository.findDraft({ type, slug, locale }) ?? (locale === 'en' ? null : await app.contentRepository.findDraft({ type, slug, locale: 'en' }))
+      const draft = await app.delivery.previewEntity({ type, slug, locale })
       if (draft) {
+        reply.header('kca-release', String(draft.snapshot.release.number))
         setFreshness(reply, { policy: 'private' })
-        reply.header('content-language', draft.document.locale)
-        const resolved = resolvedFromDraft(snapshot, draft, locale)
-        if (format !== 'json') return sendDocument(resolved)
-        return sendEntityJson(reply, type, { ...renderEntity(snapshot, resolved, { fields: fieldSet, include: includes, locale }), status: 'draft', meta: entityMetaOf(locale, resolved.fallback) })
+        reply.header('content-language', draft.resolved.entity.document.locale)
+        if (format !== 'json') return sendDocument(draft.resolved)
+        return sendEntityJson(reply, type, { ...renderEntity(draft.snapshot, draft.resolved, { fields: fieldSet, include: includes, locale }), status: 'draft', meta: entityMetaOf(locale, draft.resolved.fallback) })
       }
     }
-    const resolved = snapshot.find(type, slug, locale)
-    if (!resolved) throw await missingEntityError(app.contentRepository, snapshot, type, slug, locale, release !== undefined)
+    const { snapshot, resolved, pinned } = await app.delivery.getEntity({ type, slug, locale, release })
+    // The body depends only on the version and the requested locale; which release was read is said here.
+    reply.header('kca-release', String(snapshot.release.number))
     reply.header('content-language', resolved.entity.document.locale)
     setFreshness(reply, {
-      policy: preview === true ? 'private' : release === undefined ? 'current' : 'immutable',
+      policy: preview === true ? 'private' : pinned ? 'immutable' : 'current',
       keys: surrogateKeys(snapshot, resolved.entity.document, includes),
       lastModified: resolved.entity.publishedAt
     })
@@ -238,22 +227,11 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     }
   }, async (request, reply) => {
     const { slug } = request.params
-    const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
-    const { locale, versions } = await historyIn(app.contentRepository, type, slug, requestedLocale)
-    if (versions.length === 0) throw new NotFoundError(`no ${type} with slug "${slug}"`)
-    versionHeaders(reply, locale)
-    setFreshness(reply, { policy: 'current', keys: [`${type}/${slug}`], lastModified: versions.at(-1)?.publishedAt })
-    return { type, slug, locale, requestedLocale, localeFallback: locale !== requestedLocale, items: versions.map(versionSummary) }
+    const history = await app.delivery.listVersions({ type, slug, locale: negotiateLocale(request.query.locale, request.headers['accept-language']) })
+    versionHeaders(reply, history.locale)
+    setFreshness(reply, { policy: 'current', keys: [`${type}/${slug}`], lastModified: history.versions.at(-1)?.publishedAt })
+    return { type, slug, locale: history.locale, requestedLocale: history.requestedLocale, localeFallback: history.localeFallback, items: history.versions.map(versionSummary) }
   })
-
-  /** Version `n` in the locale a read would serve: the requested one if it has a history, else English. */
-  const findVersion = async (slug: string, requestedLocale: Locale, version: number) => {
-    const { locale, versions } = await historyIn(app.contentRepository, type, slug, requestedLocale)
-    const record = versions.find((candidate) => candidate.version === version)
-    if (!record) throw new NotFoundError(`${type} "${slug}" has no version ${version} in locale ${locale}`)
-    if (record.state === 'withdrawn') throw new GoneError(`version ${version} of ${type} "${slug}" is its withdrawal in release ${record.releaseNumber}; earlier versions stay readable`)
-    return record
-  }
 
   app.get(`/${plural}/:slug/versions/:version`, {
     config: { responseCache: true },
@@ -273,8 +251,7 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     const { slug, version } = request.params
     const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
     const format = negotiateFormat(request.query.format, request.headers.accept)
-    const record = await findVersion(slug, requestedLocale, version)
-    const resolved = { ...await resolvedFromVersion(record, app.releases), fallback: record.locale !== requestedLocale }
+    const { record, resolved } = await app.delivery.getVersion({ type, slug, locale: requestedLocale, version })
     versionHeaders(reply, record.locale)
     reply.header('vary', 'accept-language, accept')
     setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: record.publishedAt })
@@ -299,23 +276,11 @@ function registerType (app: Parameters<FastifyPluginAsyncTypebox>[0], type: Enti
     }
   }, async (request, reply) => {
     const { slug, version } = request.params
-    const requestedLocale = negotiateLocale(request.query.locale, request.headers['accept-language'])
-    const from = request.query.from ?? version - 1
-    if (from < 1) throw new BadRequestError('from: version 1 has no earlier version; give from= explicitly')
-    const [older, newer] = await Promise.all([findVersion(slug, requestedLocale, from), findVersion(slug, requestedLocale, version)])
-    versionHeaders(reply, newer.locale)
-    setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: newer.publishedAt })
-    return {
-      type,
-      slug,
-      locale: newer.locale,
-      requestedLocale,
-      localeFallback: newer.locale !== requestedLocale,
-      from,
-      to: version,
-      changeNote: newer.changeNote,
-      changes: diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>)
-    }
+    const diff = await app.delivery.diffVersions({ type, slug, locale: negotiateLocale(request.query.locale, request.headers['accept-language']), from: request.query.from, to: version })
+    versionHeaders(reply, diff.locale)
+    setFreshness(reply, { policy: 'immutable', keys: [`${type}/${slug}`], lastModified: diff.publishedAt })
+    const { publishedAt: _publishedAt, ...body } = diff
+    return { type, slug, ...body }
   })
 }
 

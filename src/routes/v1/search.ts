@@ -3,16 +3,12 @@
 // the current one, or the one pinned with `release=`.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { EntityTypeSchema, LocaleSchema, SlugSchema, StringEnum } from '../../../schema/common.js'
-import { MetaSchema, ProblemSchema } from '../../../schema/api.js'
+import { CursorSchema, EntityTypeSchema, LocaleSchema, PAGE_SIZES, SEARCH_QUERY_MAX_LENGTH, SlugSchema, StringEnum } from '../../../schema/common.js'
+import { MetaSchema, PageProperties, ProblemSchema } from '../../../schema/api.js'
 import { entityUrl, metaOf } from '../../delivery/representation.js'
 import { negotiateLocale } from '../../delivery/locale.js'
-import { BadRequestError, NotFoundError } from '../../errors.js'
+import { CODE_SYSTEM_NAMES, SPECIFICITIES } from '../../delivery/code-lookup.js'
 import { setFreshness } from '../../plugins/app/freshness.js'
-import {
-  CODE_SYSTEM_NAMES, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_LENGTH, SPECIFICITIES, createSearchRepository, decodeSearchCursor,
-  encodeSearchCursor, normalizeCode, parseCodeSystem, searchQueryProblem
-} from '../../repositories/search-repository.js'
 
 // 401: a key that is sent must be valid; 429: rate limits apply to every route; 503: no release yet, or overloaded.
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema }
@@ -34,8 +30,8 @@ export const SearchHitSchema = Type.Object({
 
 export const SearchResponseSchema = Type.Object({
   items: Type.Array(SearchHitSchema),
-  total: Type.Integer({ minimum: 0, description: 'number of matches in the release' }),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page (it stays on the same release); null on the last page' }),
+  total: Type.Integer({ minimum: 0, description: 'number of matches in the release (GraphQL totalCount)' }),
+  ...PageProperties,
   meta: MetaSchema
 })
 
@@ -59,8 +55,6 @@ export const CodeLookupSchema = Type.Object({
 })
 
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const search = createSearchRepository(app.database.db)
-
   app.get('/search', {
     config: { responseCache: true },
     schema: {
@@ -76,36 +70,28 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         type: Type.Optional(EntityTypeSchema),
         locale: Type.Optional(LocaleSchema),
         release: Type.Optional(ReleaseQuerySchema),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_LIMIT_MAX, default: SEARCH_LIMIT_DEFAULT })),
-        cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' }))
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_SIZES.search.max, default: PAGE_SIZES.search.default })),
+        after: Type.Optional(CursorSchema)
       }, { additionalProperties: false }),
       response: { 200: SearchResponseSchema, ...problems }
     }
   }, async (request, reply) => {
-    const { q, type, release, cursor } = request.query
-    const problem = searchQueryProblem(q)
-    if (problem !== null) throw invalidQueryParameter('q', problem)
+    const { q, type, release, limit, after } = request.query
     const locale = negotiateLocale(request.query.locale, request.headers['accept-language'])
-    const limit = request.query.limit ?? SEARCH_LIMIT_DEFAULT
-    const context = { q, locale, type }
-    const position = cursor === undefined ? null : decodeSearchCursor(cursor, context)
-    if (position && release !== undefined && position.release !== release) throw invalidQueryParameter('cursor', `belongs to release ${position.release}, not ${release}`)
-    const snapshot = await app.releases.snapshot(position?.release ?? release)
-    const offset = position?.offset ?? 0
-    const page = await search.search({ release: snapshot.release.number, q, locale, type, limit, offset })
+    const page = await app.delivery.search({ q, type, locale, release, limit, after })
     reply.header('content-language', locale)
     reply.header('vary', 'accept-language')
     setFreshness(reply, {
-      // A cursor names its release, so that page can never change either.
-      policy: release === undefined && position === null ? 'current' : 'immutable',
-      keys: ['search', ...page.hits.map((hit) => `${hit.type}/${hit.slug}`)],
-      lastModified: snapshot.release.createdAt
+      policy: page.pinned ? 'immutable' : 'current',
+      keys: ['search', ...page.items.map((hit) => `${hit.type}/${hit.slug}`)],
+      lastModified: page.snapshot.release.createdAt
     })
     return {
-      items: page.hits.map((hit) => ({ ...hit, url: entityUrl(hit.type, hit.slug) })),
+      items: page.items.map((hit) => ({ ...hit, url: entityUrl(hit.type, hit.slug) })),
       total: page.total,
-      nextCursor: offset + page.hits.length < page.total ? encodeSearchCursor(context, { release: snapshot.release.number, offset: offset + page.hits.length }) : null,
-      meta: metaOf(snapshot, locale, false)
+      nextCursor: page.nextCursor,
+      hasMore: page.hasMore,
+      meta: metaOf(page.snapshot, locale, false)
     }
   })
 
@@ -129,40 +115,23 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CodeLookupSchema, ...problems }
     }
   }, async (request, reply) => {
-    const { release } = request.query
+    const { system, code, release } = request.query
     const locale = negotiateLocale(request.query.locale, request.headers['accept-language'])
-    const system = parseCodeSystem(request.query.system)
-    if (system === null) throw invalidQueryParameter('system', `"${request.query.system}" is not a code system this API knows; use ${Object.keys(CODE_SYSTEM_NAMES).join(', ')}`)
-    const normalized = normalizeCode(system, request.query.code)
-    if ('problem' in normalized) throw invalidQueryParameter('code', `"${request.query.code}" ${normalized.problem}`)
-    const snapshot = await app.releases.snapshot(release)
-    const matches = search.lookup(snapshot, system, normalized.code, locale)
-    if (matches.length === 0) throw new NotFoundError(`no content carries ${system} code ${normalized.code}${release === undefined ? '' : ` in release ${release}`}`)
-    const fallback = matches.some((match) => match.localeFallback)
+    const answer = await app.delivery.lookupCode({ system, code, locale, release })
+    const fallback = answer.matches.some((match) => match.localeFallback)
     reply.header('content-language', fallback ? `${locale}, en` : locale)
     reply.header('vary', 'accept-language')
     setFreshness(reply, {
-      policy: release === undefined ? 'current' : 'immutable',
-      keys: ['lookup', ...matches.map((match) => `${match.type}/${match.slug}`)],
-      lastModified: snapshot.release.createdAt
+      policy: answer.pinned ? 'immutable' : 'current',
+      keys: ['lookup', ...answer.matches.map((match) => `${match.type}/${match.slug}`)],
+      lastModified: answer.snapshot.release.createdAt
     })
     return {
-      system,
-      code: normalized.code,
-      matches: matches.map(({ localeFallback: _fallback, ...match }) => ({ ...match, url: entityUrl(match.type, match.slug) })),
-      meta: metaOf(snapshot, locale, fallback)
+      system: answer.system,
+      code: answer.code,
+      matches: answer.matches.map(({ localeFallback: _fallback, ...match }) => ({ ...match, url: entityUrl(match.type, match.slug) })),
+      meta: metaOf(answer.snapshot, locale, fallback)
     }
-  })
-}
-
-/**
- * A 400 in the shape schema validation gives (`KCA_ERR_VALIDATION`, `errors[].parameter`), for checks a JSON
- * schema cannot express: clients handle one kind of "this parameter is wrong".
- */
-function invalidQueryParameter (parameter: string, message: string): Error {
-  return Object.assign(new BadRequestError(`querystring.${parameter}: ${message}`), {
-    validation: [{ instancePath: `/${parameter}`, keyword: 'format', message }],
-    validationContext: 'querystring'
   })
 }
 
