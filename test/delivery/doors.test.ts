@@ -20,7 +20,7 @@ test('REST and GraphQL answer every read use case alike', async (t) => {
   const graphql = async (query: string, variables: Record<string, unknown> = {}) =>
     (await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables } })).json() as { data?: Record<string, unknown>, errors?: Array<{ message: string, extensions?: { code?: string } }> }
   const qs = (query: Record<string, string | number | undefined>) =>
-    new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string | number] => entry[1] !== undefined).map(([key, value]) => [key, String(value)])).toString()
+    new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string | number] => entry[1] !== undefined).map(([key, value]): [string, string] => [key, String(value)])).toString()
 
   const listGraphql = async (type: EntityType, args: { first: number, after?: string | undefined, sort: string, locale: string }) => {
     const plural = TYPE_PLURALS[type]
