@@ -1,12 +1,15 @@
 // What each family of hooks costs a request: the app (bench/hook-server.ts) is started once with everything, once
 // without each family in turn and once without any of them, and autocannon measures /health/live, a 304 and the
 // entity read against each; every figure is also a ratio to the bare Fastify route sending the same thing,
-// measured right after it, so a machine shared with other work still gives comparable numbers.
+// measured right after it. On a machine shared with other work req/s mostly measures the neighbours, so each
+// figure also comes as the server's own CPU time per request (utime + stime from /proc over the measured
+// requests): the cost a request adds, whatever else runs. The bare route's CPU time is the floor.
 //   node --import tsx bench/hook-cost.ts [label]   (HOOK_COST_FAMILIES=a,b to measure only some families)
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, load, startServer, stopServer } from './lib.js'
+import { readFileSync } from 'node:fs'
+import { ROOT, load, startServer, stopServer, type Server } from './lib.js'
 import { HOOK_FAMILIES } from './hook-families.js'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 4)
@@ -14,11 +17,20 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1)
 const label = process.argv[2] ?? 'now'
 const entityPath = '/v1/conditions/ptsd?include=risks,mechanisms'
 
-async function rps (port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
-  await load({ port, path, headers, duration: WARMUP })
-  const result = await load({ port, path, headers, duration: DURATION })
+/** CPU time (user + system) the process has used, in ms (/proc ticks are 10 ms). */
+function cpuMs (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/** req/s, and the server's CPU µs per request over the measured requests. */
+async function measure (server: Server, path: string, headers: Record<string, string> = {}): Promise<{ rps: number, cpuUs: number }> {
+  await load({ port: server.port, path, headers, duration: WARMUP })
+  const cpuBefore = cpuMs(server.process.pid as number)
+  const result = await load({ port: server.port, path, headers, duration: DURATION })
+  const cpu = cpuMs(server.process.pid as number) - cpuBefore
   if (result.non2xx > 0 && !headers['if-none-match']) throw new Error(`${path}: ${result.non2xx} answers not 2xx`)
-  return result.requests.average
+  return { rps: result.requests.average, cpuUs: (cpu * 1000) / Math.max(1, result.requests.total) }
 }
 
 const dataRoot = await mkdtemp(join(tmpdir(), 'kca-hook-cost-'))
@@ -38,20 +50,23 @@ const configs: Array<{ name: string, drop: string[] }> = [
   ...wanted.map((family) => ({ name: `without ${family}`, drop: [family] })),
   { name: 'without every family above', drop: wanted }
 ]
-interface Row { config: string, live: number, liveRatio: number, notModified: number, notModifiedRatio: number, entity: number, entityRatio: number, load: number }
+interface Figures { rps: number, ratio: number, cpuUs: number, bareCpuUs: number }
+interface Row { config: string, live: Figures, notModified: Figures, entity: Figures, load: number }
 const rows: Row[] = []
 for (const config of configs) {
   const server = await startServer('bench/hook-server.ts', { ...env, HOOK_COST_DROP: config.drop.join(',') })
   const before = loadavg()[0] as number
-  const live = await rps(4350, '/health/live')
-  const bareLive = await rps(4450, '/tiny')
+  const pair = async (path: string, headers: Record<string, string>, barePath: string, bareHeaders: Record<string, string>): Promise<Figures> => {
+    const app = await measure(server, path, headers)
+    const ceiling = await measure(bare, barePath, bareHeaders)
+    return { rps: app.rps, ratio: app.rps / ceiling.rps, cpuUs: app.cpuUs, bareCpuUs: ceiling.cpuUs }
+  }
+  const live = await pair('/health/live', {}, '/tiny', {})
   // Without freshness there is no 304: the row says what a full read costs then.
-  const notModified = await rps(4350, entityPath, { 'if-none-match': etag })
-  const bare304 = await rps(4450, '/not-modified', { 'if-none-match': '"bare-etag"' })
-  const entity = await rps(4350, entityPath)
-  const bareEntity = await rps(4450, '/static')
+  const notModified = await pair(entityPath, { 'if-none-match': etag }, '/not-modified', { 'if-none-match': '"bare-etag"' })
+  const entity = await pair(entityPath, {}, '/static', {})
   await stopServer(server)
-  const row = { config: config.name, live, liveRatio: live / bareLive, notModified, notModifiedRatio: notModified / bare304, entity, entityRatio: entity / bareEntity, load: (before + (loadavg()[0] as number)) / 2 }
+  const row: Row = { config: config.name, live, notModified, entity, load: (before + (loadavg()[0] as number)) / 2 }
   rows.push(row)
   process.stdout.write(`${JSON.stringify(row)}\n`)
 }
@@ -59,14 +74,16 @@ await stopServer(bare)
 await rm(dataRoot, { recursive: true, force: true })
 
 const base = rows[0] as Row
-const pct = (value: number) => `${(value * 100).toFixed(0)} %`
-const lines = [`\n## hook cost (${label}): ${DURATION} s per measurement after ${WARMUP} s warm-up, 10 connections, entity ${entityBytes} bytes`,
-  '| configuration | /health/live req/s | vs bare | 304 req/s | vs bare 304 | entity req/s | vs bare same bytes | load avg |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
-for (const row of rows) {
-  const delta = (ratio: number, baseRatio: number) => row === base ? '' : ` (${ratio >= baseRatio ? '+' : ''}${((ratio - baseRatio) * 100).toFixed(0)})`
-  lines.push(`| ${row.config} | ${Math.round(row.live)} | ${pct(row.liveRatio)}${delta(row.liveRatio, base.liveRatio)} | ${Math.round(row.notModified)} | ${pct(row.notModifiedRatio)}${delta(row.notModifiedRatio, base.notModifiedRatio)} | ${Math.round(row.entity)} | ${pct(row.entityRatio)}${delta(row.entityRatio, base.entityRatio)} | ${row.load.toFixed(1)} |`)
+const cell = (row: Row, name: 'live' | 'notModified' | 'entity') => {
+  const figures = row[name]
+  const saved = row === base ? '' : ` (${figures.cpuUs <= base[name].cpuUs ? '−' : '+'}${Math.abs(base[name].cpuUs - figures.cpuUs).toFixed(0)})`
+  return `${figures.cpuUs.toFixed(0)}${saved} | ${(figures.bareCpuUs / figures.cpuUs * 100).toFixed(0)} % | ${Math.round(figures.rps)} (${(figures.ratio * 100).toFixed(0)} %)`
 }
+const lines = [`\n## hook cost (${label}): ${DURATION} s per measurement after ${WARMUP} s warm-up, 10 connections, entity ${entityBytes} bytes`,
+  'Server CPU µs per request (change against "everything"), the bare route\'s CPU per request as a share of it, and req/s (ratio to the bare route measured right after).',
+  '| configuration | live µs | bare/live | live req/s | 304 µs | bare/304 | 304 req/s | entity µs | bare/entity | entity req/s | load avg |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
+for (const row of rows) lines.push(`| ${row.config} | ${cell(row, 'live')} | ${cell(row, 'notModified')} | ${cell(row, 'entity')} | ${row.load.toFixed(1)} |`)
 process.stdout.write(`${lines.join('\n')}\n`)
 await mkdir(join(ROOT, 'bench/results'), { recursive: true })
 await writeFile(join(ROOT, 'bench/results', `hook-cost-${new Date().toISOString().slice(0, 10)}-${label}.json`), JSON.stringify({ date: new Date().toISOString(), label, entityBytes, rows }, null, 2))
