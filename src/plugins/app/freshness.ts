@@ -54,9 +54,12 @@ function notModifiedSince (request: FastifyRequest, lastModified: string | undef
 }
 
 export default fp(async (app) => {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
+  // Synchronous: no promise per request.
+  app.addHook('onSend', function validators (request, reply, payload, done) {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
+      done(null, payload)
+      return
+    }
     const etag = (reply.getHeader('etag') as string | undefined) ?? strongEtag(payload)
     reply.header('etag', etag)
     const ifNoneMatch = request.headers['if-none-match']
@@ -65,8 +68,9 @@ export default fp(async (app) => {
       reply.removeHeader('content-type')
       reply.removeHeader('content-length')
       reply.removeHeader('content-encoding')
-      return ''
+      done(null, '')
+      return
     }
-    return payload
+    done(null, payload)
   })
 }, { name: 'freshness' })
