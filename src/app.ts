@@ -17,7 +17,7 @@ import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
 import { loadTrustedDocuments } from './graphql/http.js'
 import authPlugin from './plugins/app/auth.js'
-import freshnessPlugin from './plugins/app/freshness.js'
+import freshnessPlugin, { notModifiedPlugin } from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
 import cdnPurgePlugin from './plugins/app/cdn-purge.js'
 import compressionPlugin from './plugins/app/compression.js'
@@ -81,7 +81,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     },
     trustedDocuments
   })
-  // After every hook that reads or keeps the identity body (freshness, the two answer caches).
+  // After the answer caches have kept the full answer: a conditional request that missed still fills the cache.
+  await fastify.register(notModifiedPlugin)
+  // After every hook that reads or keeps the identity body (freshness, the two answer caches, the 304).
   await fastify.register(compressionPlugin)
   await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
 

@@ -99,4 +99,4 @@ export default fp(async (app) => {
     reply.header('content-length', body.length)
     done(null, body)
   })
-}, { name: 'compression', dependencies: ['freshness'] })
+}, { name: 'compression', dependencies: ['freshness', 'not-modified'] })
