@@ -14,3 +14,20 @@ export const HOOK_FAMILIES: Record<string, { kinds: string[], registeredFrom: Re
   metrics: { kinds: ['onResponse'], registeredFrom: /plugins\/app\/metrics\.ts/ },
   'access-log': { kinds: ['onResponse'], registeredFrom: /plugins\/app\/access-log\.ts/ }
 }
+
+/** For the profile: the code each family runs, by file (node_modules paths as bench/profile.ts shortens them). */
+export const PROFILE_FAMILIES: Array<[string, RegExp]> = [
+  ['security+cors (helmet, cors)', /^(@fastify\/helmet|@fastify\/cors|helmet)\/|src\/plugins\/external\/security\.ts/],
+  ['rate-limit', /^@fastify\/rate-limit\/|src\/limits\/rate-limit-store\.ts/],
+  ['under-pressure', /^@fastify\/under-pressure\//],
+  ['auth', /src\/plugins\/app\/auth\.ts/],
+  ['closing+deadline, error handler (app.ts)', /src\/app\.ts|src\/limits\/deadline\.ts/],
+  ['allowed-methods', /src\/plugins\/app\/allowed-methods\.ts/],
+  ['freshness', /src\/plugins\/app\/freshness\.ts/],
+  ['response cache (REST)', /src\/plugins\/app\/response-cache\.ts|src\/delivery\//],
+  ['graphql global hooks', /src\/plugins\/app\/graphql\.ts/],
+  ['compression', /src\/plugins\/app\/compression\.ts/],
+  ['metrics (prom-client)', /src\/plugins\/app\/metrics\.ts|^prom-client\//],
+  ['access-log, logger (pino)', /src\/plugins\/app\/access-log\.ts|^pino/],
+  ['route handlers (src/routes)', /src\/routes\//]
+]
