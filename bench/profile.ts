@@ -32,8 +32,11 @@ function shortUrl (url: string): string {
 }
 
 /**
- * Each non-idle sample charged to the family of the outermost frame on its stack whose file matches one, so a hook's share includes what it calls (helmet's middleware, prom-client) and nothing
- * is counted twice. Samples matching no family are Fastify, Node's HTTP, GC and V8 itself: "(framework, node:http, GC)".
+ * Each non-idle sample charged to the family of the nearest frame on its stack whose file matches one, so a hook's
+ * share includes the Fastify calls and libraries it makes (reply.header, helmet's middleware, prom-client). The
+ * search stops at Fastify's hook runner (lib/hooks.js): with synchronous hooks, `done()` runs the next hook and in
+ * the end writes the answer inside the previous hook's frame, and that is not the previous hook's cost. Samples
+ * charged to no family are Fastify, Node's HTTP, GC and V8 itself: "(framework, node:http, GC)".
  */
 export function chargeToFamilies (profile: CpuProfile, families: Array<[string, RegExp]>): Map<string, number> {
   const parent = new Map<number, number>()
@@ -43,12 +46,9 @@ export function chargeToFamilies (profile: CpuProfile, families: Array<[string, 
   const resolve = (id: number): string => {
     const known = familyOf.get(id)
     if (known !== undefined) return known
-    const node = byId.get(id)
+    const url = shortUrl(byId.get(id)?.callFrame.url ?? '')
     const up = parent.get(id)
-    // The outermost match wins: look at the caller's family first.
-    const outer = up === undefined ? '' : resolve(up)
-    const url = node ? shortUrl(node.callFrame.url) : ''
-    const own = outer || (families.find(([, pattern]) => pattern.test(url))?.[0] ?? '')
+    const own = families.find(([, pattern]) => pattern.test(url))?.[0] ?? (/^fastify\/lib\/hooks\.js/.test(url) || up === undefined ? '' : resolve(up))
     familyOf.set(id, own)
     return own
   }
