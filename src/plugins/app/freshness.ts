@@ -53,6 +53,22 @@ function notModifiedSince (request: FastifyRequest, lastModified: string | undef
   return Number.isFinite(sinceTime) && Date.parse(lastModified) <= sinceTime
 }
 
+/** ETags of small bodies (probes, tiny answers), which come again and again: a lookup instead of a SHA-256. */
+const SMALL_BODY_CHARS = 256
+const SMALL_BODIES_KEPT = 1000
+const smallBodyEtags = new Map<string, string>()
+
+function etagOf (payload: string | Buffer): string {
+  if (typeof payload !== 'string' || payload.length > SMALL_BODY_CHARS) return strongEtag(payload)
+  let etag = smallBodyEtags.get(payload)
+  if (etag === undefined) {
+    etag = strongEtag(payload)
+    if (smallBodyEtags.size >= SMALL_BODIES_KEPT) smallBodyEtags.delete(smallBodyEtags.keys().next().value as string)
+    smallBodyEtags.set(payload, etag)
+  }
+  return etag
+}
+
 /** GET and HEAD answers that get an ETag (and may become a 304). */
 function validated (request: FastifyRequest, reply: FastifyReply, payload: unknown): payload is string | Buffer {
   return (request.method === 'GET' || request.method === 'HEAD') && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))
@@ -62,7 +78,7 @@ function validated (request: FastifyRequest, reply: FastifyReply, payload: unkno
 export default fp(async (app) => {
   // Synchronous: no promise per request.
   app.addHook('onSend', function etag (request, reply, payload, done) {
-    if (validated(request, reply, payload) && reply.getHeader('etag') === undefined) reply.header('etag', strongEtag(payload))
+    if (validated(request, reply, payload) && reply.getHeader('etag') === undefined) reply.header('etag', etagOf(payload))
     done(null, payload)
   })
 }, { name: 'freshness' })

@@ -70,7 +70,8 @@ export default fp<{ poolSize: number }>(async (app, options) => {
   }
 
   // One pair of bound children per (route, method, status), found through nested maps keyed by the strings the
-  // request already holds: recording a request builds no key and allocates nothing, and labels are hashed once.
+  // request already holds, so no key is built per request. prom-client itself still hashes the labels on every
+  // inc() and observe() (about 3 % of a cached read: docs/notes/2026-12-03/issue-13-per-request-path.md).
   type Bound = { count: { inc: () => void }, time: { observe: (seconds: number) => void } }
   const series = new Map<string, Map<string, Map<number, Bound>>>()
   const bind = (method: string, route: string, status: number): Bound => {
