@@ -1,5 +1,5 @@
 // The application as a plugin: external integrations, then our services, then routes; one error handler.
-import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import { DEFAULT_POOL_SIZE, isDatabaseUnavailable, type DatabaseHandle } from '../db/client.js'
@@ -17,7 +17,7 @@ import ownerChannelPlugin from './plugins/app/owner-channel.js'
 import graphqlPlugin from './plugins/app/graphql.js'
 import { loadTrustedDocuments } from './graphql/http.js'
 import authPlugin from './plugins/app/auth.js'
-import freshnessPlugin from './plugins/app/freshness.js'
+import freshnessPlugin, { notModifiedPlugin } from './plugins/app/freshness.js'
 import responseCachePlugin from './plugins/app/response-cache.js'
 import cdnPurgePlugin from './plugins/app/cdn-purge.js'
 import compressionPlugin from './plugins/app/compression.js'
@@ -30,6 +30,7 @@ import embedRoutes from './routes/embed.js'
 import errorCatalogueRoutes from './routes/error-catalogue.js'
 import { ERROR_CATALOGUE, UnavailableError, codeForClientError, isErrorCode } from './errors.js'
 import { echoedPath, sendProblem } from './problem.js'
+import { Deadlines, type DeadlineEntry } from './limits/deadline.js'
 
 export interface AppOptions {
   config: Config
@@ -44,7 +45,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** PUBLIC_BASE_URL: the origin (and path prefix) of every absolute URL the service writes. */
     publicBaseUrl: string
+    /** Requests waiting for an answer, each with its deadline (REQUEST_TIMEOUT_MS). */
+    requestDeadlines: Deadlines<FastifyReply>
   }
+  // The reply is its own entry in the deadline list: joining and leaving it allocates nothing.
+  interface FastifyReply extends DeadlineEntry {}
 }
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
@@ -76,28 +81,42 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     },
     trustedDocuments
   })
-  // After every hook that reads or keeps the identity body (freshness, the two answer caches).
+  // After the answer caches have kept the full answer: a conditional request that missed still fills the cache.
+  await fastify.register(notModifiedPlugin)
+  // After every hook that reads or keeps the identity body (freshness, the two answer caches, the 304).
   await fastify.register(compressionPlugin)
   await fastify.register(metricsPlugin, { poolSize: DEFAULT_POOL_SIZE })
+
+  // A request still unanswered after the deadline gets a 503 rather than hanging the client. One timer for all
+  // in-flight requests (src/limits/deadline.ts), not one per request; a request whose client went away is dropped.
+  const deadlines = new Deadlines<FastifyReply>(config.REQUEST_TIMEOUT_MS, (reply) => {
+    if (reply.sent || reply.raw.destroyed) return
+    reply.request.log.warn({ url: reply.request.url }, 'request exceeded its deadline')
+    reply.header('retry-after', '5')
+    sendProblem(reply, 'KCA_ERR_TIMEOUT', `no answer within ${config.REQUEST_TIMEOUT_MS} ms; retry shortly`)
+  })
+  fastify.decorate('requestDeadlines', deadlines)
+  fastify.decorateReply('deadlineAt', 0)
+  fastify.decorateReply('deadlinePrev', null)
+  fastify.decorateReply('deadlineNext', null)
+  fastify.addHook('onClose', async () => { deadlines.close() })
 
   // While the server drains, requests still arriving on open connections are told to go elsewhere.
   let closing = false
   fastify.addHook('preClose', async () => { closing = true })
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!closing) return
-    reply.header('retry-after', '1').header('connection', 'close')
-    return sendProblem(reply, 'KCA_ERR_SHUTTING_DOWN', 'this instance is shutting down; retry')
+  // Synchronous hooks (no promise per request): the drain check, then the request joins the deadline list.
+  fastify.addHook('onRequest', function drainOrStartDeadline (request, reply, done) {
+    if (closing) {
+      reply.header('retry-after', '1').header('connection', 'close')
+      sendProblem(reply, 'KCA_ERR_SHUTTING_DOWN', 'this instance is shutting down; retry')
+      return
+    }
+    deadlines.add(reply)
+    done()
   })
-
-  // A request still unanswered after the deadline gets a 503 rather than hanging the client.
-  fastify.addHook('onRequest', async (request, reply) => {
-    const timer = setTimeout(() => {
-      if (reply.sent) return
-      request.log.warn({ url: request.url }, 'request exceeded its deadline')
-      reply.header('retry-after', '5')
-      sendProblem(reply, 'KCA_ERR_TIMEOUT', `no answer within ${config.REQUEST_TIMEOUT_MS} ms; retry shortly`)
-    }, config.REQUEST_TIMEOUT_MS)
-    reply.raw.once('close', () => clearTimeout(timer))
+  fastify.addHook('onResponse', function endDeadline (_request, reply, done) {
+    deadlines.remove(reply)
+    done()
   })
 
   // 404 floods count against the rate limit like any other request. A known path asked with another method is

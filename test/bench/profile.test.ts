@@ -20,3 +20,23 @@ test('self time is summed per function and location, largest first, as a share o
     ['(anonymous)', '/app/src/hook.ts:1', 25]
   ])
 })
+
+test('hook-cost charges a sample to the nearest hook family on its stack, not across Fastify\'s hook runner', async (t) => {
+  const { chargeToFamilies } = await import('../../bench/profile.js')
+  const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 })
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)', ''), children: [2, 8] },
+      { id: 2, callFrame: frame('next', 'file:///app/node_modules/fastify/lib/hooks.js'), children: [3] },
+      { id: 3, callFrame: frame('recordRequest', 'file:///app/src/plugins/app/metrics.ts'), children: [4, 5] },
+      { id: 4, callFrame: frame('observe', 'file:///app/node_modules/prom-client/lib/histogram.js') },
+      { id: 5, callFrame: frame('done', 'file:///app/node_modules/fastify/lib/hooks.js'), children: [6] },
+      { id: 6, callFrame: frame('securityHeaders', 'file:///app/src/plugins/external/security.ts'), children: [7] },
+      { id: 7, callFrame: frame('header', 'file:///app/node_modules/fastify/lib/reply.js') },
+      { id: 8, callFrame: frame('(idle)', '') }
+    ],
+    samples: [3, 4, 5, 6, 7, 7, 8, 8]
+  }
+  const shares = chargeToFamilies(profile, [['metrics', /metrics\.ts|^prom-client\//], ['security', /security\.ts/]])
+  t.same(Object.fromEntries(shares), { metrics: 2 / 6, '(framework, node:http, GC)': 1 / 6, security: 3 / 6 })
+})

@@ -33,11 +33,13 @@ export default fp(async (app) => {
     routes.set(route.url, entry)
   })
   // A plain OPTIONS request (and a CORS preflight) is told what the path takes.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'OPTIONS' || reply.statusCode >= 300) return payload
-    const allowed = app.allowedMethods(request.url.split('?')[0] ?? '')
-    if (allowed.length > 0) reply.header('allow', allowed.join(', '))
-    return payload
+  // Synchronous, like every per-request hook: an async one costs a promise per request.
+  app.addHook('onSend', function allowHeader (request, reply, payload, done) {
+    if (request.method === 'OPTIONS' && reply.statusCode < 300) {
+      const allowed = app.allowedMethods(request.url.split('?')[0] ?? '')
+      if (allowed.length > 0) reply.header('allow', allowed.join(', '))
+    }
+    done(null, payload)
   })
   app.decorate('allowedMethods', (path: string) => {
     const methods = new Set<string>()

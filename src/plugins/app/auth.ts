@@ -47,9 +47,13 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   app.decorate('apiKeyStats', stats)
   app.decorateRequest('apiKey', null)
   app.decorateRequest('apiKeyUnverified', false)
-  app.addHook('onRequest', async (request) => {
+  // Synchronous: no promise per request (most requests present no key).
+  app.addHook('onRequest', function peekKey (request, _reply, done) {
     const key = presentedKey(request)
-    if (key === undefined || key === '') return
+    if (key === undefined || key === '') {
+      done()
+      return
+    }
     const seen = verifier.peek(key)
     if (seen.verdict === 'valid') request.apiKey = seen.key
     else if (seen.verdict === 'unknown') request.apiKeyUnverified = true
@@ -58,12 +62,9 @@ export default fp<AuthPluginOptions>(async (app, options) => {
       counted.add(request)
       stats.invalid++
     }
+    done()
   })
-  app.addHook('preParsing', async (request) => {
-    const key = presentedKey(request)
-    if (key === undefined || key === '') return
-    // Probes, metrics and unknown routes ignore keys: a made-up key sent there must not reach the database.
-    if (request.is404 || request.routeOptions.config?.rateLimit === false) return
+  const verify = async (request: FastifyRequest, key: string) => {
     const verified = await verifier.verify(key)
     if (!verified) {
       if (!counted.has(request)) stats.invalid++
@@ -71,5 +72,15 @@ export default fp<AuthPluginOptions>(async (app, options) => {
       throw new UnauthorizedError('the API key is not valid or has been revoked')
     }
     request.apiKey = verified
+  }
+  // Synchronous when there is no key to look up; a promise only for the requests that present one.
+  app.addHook('preParsing', function verifyKey (request, _reply, payload, done) {
+    const key = presentedKey(request)
+    // Probes, metrics and unknown routes ignore keys: a made-up key sent there must not reach the database.
+    if (key === undefined || key === '' || request.is404 || request.routeOptions.config?.rateLimit === false) {
+      done(null, payload)
+      return
+    }
+    verify(request, key).then(() => done(null, payload), (error: Error) => done(error))
   })
 }, { name: 'auth', dependencies: ['database'] })

@@ -79,16 +79,24 @@ export function requestedEncoding (request: FastifyRequest): Encoding | null {
 
 export default fp(async (app) => {
   // Runs after freshness (ETag, 304) and the caches' onSend: it sees the identity body they kept.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.getHeader('content-encoding') !== undefined || request.method === 'HEAD') return payload
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
-    const size = Buffer.byteLength(payload)
-    if (reply.statusCode === 304 || !compressible(reply, size)) return payload
+  // Synchronous: no promise per request.
+  app.addHook('onSend', function compressAnswer (request, reply, payload, done) {
+    if (reply.statusCode === 304 || request.method === 'HEAD' || (typeof payload !== 'string' && !Buffer.isBuffer(payload)) || reply.getHeader('content-encoding') !== undefined) {
+      done(null, payload)
+      return
+    }
+    if (!compressible(reply, Buffer.byteLength(payload))) {
+      done(null, payload)
+      return
+    }
     const encoding = requestedEncoding(request)
     markEncoded(reply, encoding)
-    if (encoding === null) return payload
+    if (encoding === null) {
+      done(null, payload)
+      return
+    }
     const body = compress(payload, encoding, 'per-request')
     reply.header('content-length', body.length)
-    return body
+    done(null, body)
   })
-}, { name: 'compression', dependencies: ['freshness'] })
+}, { name: 'compression', dependencies: ['freshness', 'not-modified'] })

@@ -53,20 +53,57 @@ function notModifiedSince (request: FastifyRequest, lastModified: string | undef
   return Number.isFinite(sinceTime) && Date.parse(lastModified) <= sinceTime
 }
 
+/** ETags of small bodies (probes, tiny answers), which come again and again: a lookup instead of a SHA-256. */
+const SMALL_BODY_CHARS = 256
+const SMALL_BODIES_KEPT = 1000
+const smallBodyEtags = new Map<string, string>()
+
+function etagOf (payload: string | Buffer): string {
+  if (typeof payload !== 'string' || payload.length > SMALL_BODY_CHARS) return strongEtag(payload)
+  let etag = smallBodyEtags.get(payload)
+  if (etag === undefined) {
+    etag = strongEtag(payload)
+    if (smallBodyEtags.size >= SMALL_BODIES_KEPT) smallBodyEtags.delete(smallBodyEtags.keys().next().value as string)
+    smallBodyEtags.set(payload, etag)
+  }
+  return etag
+}
+
+/** GET and HEAD answers that get an ETag (and may become a 304). */
+function validated (request: FastifyRequest, reply: FastifyReply, payload: unknown): payload is string | Buffer {
+  return (request.method === 'GET' || request.method === 'HEAD') && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))
+}
+
+/** Every successful read gets its strong ETag (kept by the answer caches with the rest of the answer). */
 export default fp(async (app) => {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
-    const etag = (reply.getHeader('etag') as string | undefined) ?? strongEtag(payload)
-    reply.header('etag', etag)
+  // Synchronous: no promise per request.
+  app.addHook('onSend', function etag (request, reply, payload, done) {
+    if (validated(request, reply, payload) && reply.getHeader('etag') === undefined) reply.header('etag', etagOf(payload))
+    done(null, payload)
+  })
+}, { name: 'freshness' })
+
+/**
+ * If-None-Match / If-Modified-Since → 304. A plugin of its own, registered after the answer caches' onSend
+ * (src/app.ts): a conditional request that misses the cache still leaves the full answer in it, so a client that
+ * only ever revalidates is answered from memory from its second request on.
+ */
+export const notModifiedPlugin = fp(async (app) => {
+  app.addHook('onSend', function notModified (request, reply, payload, done) {
+    if (!validated(request, reply, payload)) {
+      done(null, payload)
+      return
+    }
+    const etag = reply.getHeader('etag') as string
     const ifNoneMatch = request.headers['if-none-match']
     if ((ifNoneMatch && etagMatches(ifNoneMatch, etag)) || notModifiedSince(request, reply.getHeader('last-modified') as string | undefined)) {
       reply.code(304)
       reply.removeHeader('content-type')
       reply.removeHeader('content-length')
       reply.removeHeader('content-encoding')
-      return ''
+      done(null, '')
+      return
     }
-    return payload
+    done(null, payload)
   })
-}, { name: 'freshness' })
+}, { name: 'not-modified', dependencies: ['freshness'] })

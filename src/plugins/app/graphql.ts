@@ -37,6 +37,10 @@ const INTROSPECTION_CACHE_ENTRIES = 50
 
 /** The parameters that decide a GraphQL answer, after persisted documents were resolved into their text. */
 function answerKey (request: FastifyRequest): string | null {
+  // Most requests are not GraphQL: the raw URL (a plain property) rules them out before the route is looked at
+  // (request.routeOptions builds an object on every read). A /graphql request under an odd spelling of its path
+  // is then only not cached.
+  if (!request.url.startsWith('/graphql')) return null
   if (request.routeOptions.url !== '/graphql' || (request.method !== 'GET' && request.method !== 'POST')) return null
   const params = (request.method === 'GET' ? request.query : request.body) as Record<string, unknown> | null
   if (params === null || typeof params !== 'object' || Array.isArray(params)) return null
@@ -122,17 +126,25 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
     if (request.method === 'GET' && (execution.errors?.length ?? 0) === 0) setFreshness(context.reply, answerFreshness(request))
   })
 
-  app.addHook('preHandler', async (request, reply) => {
+  // Synchronous unless there is an introspection answer to charge for: these hooks run for every request.
+  app.addHook('preHandler', function answerIntrospection (request, reply, done) {
     const key = answerKey(request)
     const hit = key === null ? undefined : introspection.get(app.graphql.schema)?.get(key)
-    if (!hit) return
-    await charge(request, reply, hit.cost)
-    reply.headers(hit.headers)
-    return reply.send(hit.payload)
+    if (!hit) {
+      done()
+      return
+    }
+    charge(request, reply, hit.cost).then(() => {
+      reply.headers(hit.headers)
+      reply.send(hit.payload)
+    }, done)
   })
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', function keepIntrospection (request, reply, payload, done) {
     const pending = introspectionPending.get(request)
-    if (!pending || reply.statusCode !== 200 || typeof payload !== 'string' || payload.includes('"errors":')) return payload
+    if (!pending || reply.statusCode !== 200 || typeof payload !== 'string' || payload.includes('"errors":')) {
+      done(null, payload)
+      return
+    }
     let answers = introspection.get(app.graphql.schema)
     if (!answers) introspection.set(app.graphql.schema, answers = new Map())
     if (answers.size >= INTROSPECTION_CACHE_ENTRIES) answers.delete(answers.keys().next().value as string)
@@ -142,7 +154,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
       if (value !== undefined) headers[name] = String(value)
     }
     answers.set(pending.key, { payload, headers, cost: pending.cost })
-    return payload
+    done(null, payload)
   })
 
   app.get('/graphql/schema.graphql', {

@@ -69,21 +69,29 @@ export default fp<{ poolSize: number }>(async (app, options) => {
     }))
   }
 
-  // One pair of bound children per (method, route, status): recording a request allocates nothing and
-  // does not hash labels again.
-  const series = new Map<string, { count: { inc: () => void }, time: { observe: (seconds: number) => void } }>()
-  app.addHook('onResponse', async (request, reply) => {
+  // One pair of bound children per (route, method, status), found through nested maps keyed by the strings the
+  // request already holds, so no key is built per request. prom-client itself still hashes the labels on every
+  // inc() and observe() (about 3 % of a cached read: docs/notes/2026-12-03/issue-13-per-request-path.md).
+  type Bound = { count: { inc: () => void }, time: { observe: (seconds: number) => void } }
+  const series = new Map<string, Map<string, Map<number, Bound>>>()
+  const bind = (method: string, route: string, status: number): Bound => {
+    const labels = { method, route, status: String(status) }
+    return { count: requests.labels(labels), time: duration.labels(labels) }
+  }
+  // Synchronous: no promise per request.
+  app.addHook('onResponse', function recordRequest (request, reply, done) {
     // The route pattern, not the URL: one series per route, whatever the slugs.
     const route = request.routeOptions.url ?? 'unmatched'
-    const key = `${request.method} ${route} ${reply.statusCode}`
-    let bound = series.get(key)
-    if (!bound) {
-      const labels = { method: request.method, route, status: String(reply.statusCode) }
-      bound = { count: requests.labels(labels), time: duration.labels(labels) }
-      series.set(key, bound)
-    }
+    const status = reply.statusCode
+    let byMethod = series.get(route)
+    if (!byMethod) series.set(route, byMethod = new Map())
+    let byStatus = byMethod.get(request.method)
+    if (!byStatus) byMethod.set(request.method, byStatus = new Map())
+    let bound = byStatus.get(status)
+    if (!bound) byStatus.set(status, bound = bind(request.method, route, status))
     bound.count.inc()
     bound.time.observe(reply.elapsedTime / 1000)
+    done()
   })
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } }, config: { rateLimit: false } }, async (_request, reply) => {

@@ -95,36 +95,45 @@ export interface AnswerCacheOptions {
 export function serveFromCache (app: FastifyInstance, options: AnswerCacheOptions): void {
   // Keys of the requests this cache is waiting to fill; a WeakMap so several caches never share one slot.
   const pending = new WeakMap<FastifyRequest, string>()
-  app.addHook('preHandler', async (request, reply) => {
+  // Synchronous hooks (no promise per request). A hit is sent from here, without calling done(): the handler and
+  // the later preHandlers do not run.
+  app.addHook('preHandler', function answerFromCache (request, reply, done) {
     const key = options.keyOf(request)
-    if (key === null) return
-    const hit = options.cache.get(key)
-    if (!hit) {
-      pending.set(request, key)
+    const hit = key === null ? undefined : options.cache.get(key)
+    if (key === null || !hit) {
+      if (key !== null) pending.set(request, key)
+      done()
       return
     }
     reply.headers(hit.headers)
-    if (!compressible(reply, hit.payload.length)) return reply.send(hit.payload)
+    if (!compressible(reply, hit.payload.length)) {
+      reply.send(hit.payload)
+      return
+    }
     const encoding = requestedEncoding(request)
     if (encoding === null) {
       addVary(reply, 'accept-encoding')
-      return reply.send(hit.payload)
+      reply.send(hit.payload)
+      return
     }
     const body = options.cache.encodedBody(key, hit, encoding)
     markEncoded(reply, encoding)
     reply.header('content-length', body.length)
-    return reply.send(body)
+    reply.send(body)
   })
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', function keepAnswer (request, reply, payload, done) {
     const key = pending.get(request)
-    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string' || options.skip?.(payload)) return payload
+    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string' || options.skip?.(payload)) {
+      done(null, payload)
+      return
+    }
     const headers: Record<string, string> = {}
     for (const name of options.keptHeaders) {
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
     options.cache.set(key, { payload, headers })
-    return payload
+    done(null, payload)
   })
 }
 
