@@ -1,7 +1,7 @@
 // Shapes of what the REST API answers. Each route declares these for every status, so Fastify serializes
 // exactly what is declared (nothing else leaks) and the OpenAPI document is complete.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, CursorSchema, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, SORTS, type EntityType } from './common.js'
+import { DateTimeSchema, EntityTypeSchema, IsoDateSchema, LocaleSchema, SlugSchema, StringEnum, CursorSchema, PageSizeSchema, SORTS, type EntityType } from './common.js'
 import { CommonDocumentProperties, ReviewerSchema, TypeFieldSchemas } from './entity.js'
 import { ERROR_CATALOGUE, ERROR_CATALOGUE_PATH, type ErrorCode } from '../src/errors.js'
 
@@ -190,7 +190,7 @@ export const CommonReadQuerySchema = {
 
 export const ListQueryBaseSchema = {
   ...CommonReadQuerySchema,
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT })),
+  limit: PageSizeSchema('entities'),
   after: Type.Optional(CursorSchema),
   sort: Type.Optional(StringEnum(SORTS, { default: 'slug', description: 'slug, title or publishedAt; _desc reverses (the same values as GraphQL Sort)' })),
   audience: Type.Optional(CommonDocumentProperties.audience)

@@ -36,8 +36,12 @@ export const PAGE_SIZES = {
   releases: { default: 25, max: 100 }
 } as const
 export type PagedRead = keyof typeof PAGE_SIZES
-export const PAGE_LIMIT_DEFAULT = PAGE_SIZES.entities.default
-export const PAGE_LIMIT_MAX = PAGE_SIZES.entities.max
+
+/** REST `limit=` of a paged read, from the table above. */
+export function PageSizeSchema (read: PagedRead, description?: string) {
+  const { default: defaultSize, max } = PAGE_SIZES[read]
+  return Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: defaultSize, ...(description === undefined ? {} : { description }) }))
+}
 
 /** The longest search text either door takes. */
 export const SEARCH_QUERY_MAX_LENGTH = 200

@@ -11,7 +11,7 @@ import type { CodeSystem } from '../../schema/entity.js'
 import { BadRequestError, GoneError, NotFoundError, ReleaseNotFoundError } from '../errors.js'
 import type { ReleaseSnapshot, ResolvedEntity } from './release-snapshot.js'
 import type { ReleaseStore } from './release-store.js'
-import { ATTRIBUTION, DISCLAIMERS, LICENSE, entityUrl, pageOfEntities, resolvedFromDraft, resolvedFromVersion } from './representation.js'
+import { ATTRIBUTION, DISCLAIMERS, LICENSE, pageOfEntities, resolvedFromDraft, resolvedFromVersion } from './representation.js'
 import { missingEntityError } from './missing-entity.js'
 import { diffDocuments, type FieldChange } from './diff.js'
 import { historyIn } from './history.js'
@@ -64,7 +64,7 @@ export interface DeliverySources {
 }
 
 /** The page size a client asked for, checked against the one table both doors share. */
-export function pageSize (read: PagedRead, requested: number | null | undefined, max: number = PAGE_SIZES[read].max): number {
+function pageSize (read: PagedRead, requested: number | null | undefined, max: number = PAGE_SIZES[read].max): number {
   const size = requested ?? PAGE_SIZES[read].default
   if (!Number.isInteger(size) || size < 1 || size > max) throw new BadRequestError(`page size (limit / first): must be an integer from 1 to ${max}`)
   return size
@@ -87,7 +87,7 @@ export function createDelivery ({ releases, content, search }: DeliverySources) 
   }
 
   /** Version `n` in the locale a read would serve (the requested one if it has a history, else English). */
-  const findVersion = async (type: EntityType, slug: string, requestedLocale: Locale, version: number): Promise<VersionRecord> => {
+  const publishedVersion = async (type: EntityType, slug: string, requestedLocale: Locale, version: number): Promise<VersionRecord> => {
     const { locale, versions } = await historyIn(content, type, slug, requestedLocale)
     const record = versions.find((candidate) => candidate.version === version)
     if (!record) throw new NotFoundError(`${type} "${slug}" has no version ${version} in locale ${locale}`)
@@ -156,7 +156,7 @@ export function createDelivery ({ releases, content, search }: DeliverySources) 
 
     /** Version `n` exactly as it was published: 404 when there is none, 410 for the withdrawal itself. */
     async getVersion (query: { type: EntityType, slug: string, locale: Locale, version: number }): Promise<VersionRead> {
-      const record = await findVersion(query.type, query.slug, query.locale, query.version)
+      const record = await publishedVersion(query.type, query.slug, query.locale, query.version)
       const resolved = { ...await resolvedFromVersion(record, releases), fallback: record.locale !== query.locale }
       return { record, resolved, locale: record.locale, requestedLocale: query.locale, localeFallback: record.locale !== query.locale }
     },
@@ -165,7 +165,7 @@ export function createDelivery ({ releases, content, search }: DeliverySources) 
     async diffVersions (query: { type: EntityType, slug: string, locale: Locale, from?: number | null | undefined, to: number }) {
       const from = query.from ?? query.to - 1
       if (from < 1) throw new BadRequestError('from: version 1 has no earlier version; give from explicitly')
-      const [older, newer] = await Promise.all([findVersion(query.type, query.slug, query.locale, from), findVersion(query.type, query.slug, query.locale, query.to)])
+      const [older, newer] = await Promise.all([publishedVersion(query.type, query.slug, query.locale, from), publishedVersion(query.type, query.slug, query.locale, query.to)])
       const changes: FieldChange[] = diffDocuments(older.document as unknown as Record<string, unknown>, newer.document as unknown as Record<string, unknown>)
       return {
         locale: newer.locale,
@@ -271,9 +271,7 @@ export function createDelivery ({ releases, content, search }: DeliverySources) 
       return { ...read, system, code: normalized.code, matches }
     },
 
-    attribution: attributionOf,
-
-    entityUrl
+    attribution: attributionOf
   }
 }
 
@@ -284,7 +282,7 @@ export type { AuditRecord, ReleaseRecord, VersionRecord }
  * A 400 naming the argument, in the shape schema validation gives on REST (`KCA_ERR_VALIDATION`,
  * `errors[].parameter`) for checks a JSON schema cannot express; GraphQL shows the same message.
  */
-export function invalidArgument (parameter: string, message: string): Error {
+function invalidArgument (parameter: string, message: string): Error {
   return Object.assign(new BadRequestError(`${parameter}: ${message}`), {
     validation: [{ instancePath: `/${parameter}`, keyword: 'format', message }],
     validationContext: 'querystring'

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { AttributionSchema, ChangeEventSchema, PageProperties, ProblemSchema, ReleaseDetailSchema, ReleaseSchema } from '../../../schema/api.js'
-import { CursorSchema, LocaleSchema, PAGE_SIZES, StringEnum, type EntityType } from '../../../schema/common.js'
+import { CursorSchema, LocaleSchema, PAGE_SIZES, PageSizeSchema, StringEnum, type EntityType } from '../../../schema/common.js'
 import type { ReleaseRecord } from '../../delivery/reads.js'
 import { changeEvent } from '../../delivery/changes.js'
 import { entityMetaOf, renderEntity } from '../../delivery/representation.js'
@@ -13,7 +13,7 @@ import { entityJsonWithEtag } from './entity-json.js'
 
 // 401, 429 and 503 apply to every route and are added with the OpenAPI document.
 const problems = { 400: ProblemSchema }
-const sizes = (read: 'releases' | 'changes', extra = '') => Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_SIZES[read].max, default: PAGE_SIZES[read].default, description: `page size, at most ${PAGE_SIZES[read].max}${extra} (GraphQL first:)` }))
+const sizes = (read: 'releases' | 'changes', extra = '') => PageSizeSchema(read, `page size, at most ${PAGE_SIZES[read].max}${extra} (GraphQL first:)`)
 
 function releaseOut (release: ReleaseRecord) {
   return {

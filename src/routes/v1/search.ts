@@ -3,7 +3,7 @@
 // the current one, or the one pinned with `release=`.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { CursorSchema, EntityTypeSchema, LocaleSchema, PAGE_SIZES, SEARCH_QUERY_MAX_LENGTH, SlugSchema, StringEnum } from '../../../schema/common.js'
+import { CursorSchema, EntityTypeSchema, LocaleSchema, PageSizeSchema, SEARCH_QUERY_MAX_LENGTH, SlugSchema, StringEnum } from '../../../schema/common.js'
 import { MetaSchema, PageProperties, ProblemSchema } from '../../../schema/api.js'
 import { entityUrl, metaOf } from '../../delivery/representation.js'
 import { negotiateLocale } from '../../delivery/locale.js'
@@ -70,7 +70,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         type: Type.Optional(EntityTypeSchema),
         locale: Type.Optional(LocaleSchema),
         release: Type.Optional(ReleaseQuerySchema),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_SIZES.search.max, default: PAGE_SIZES.search.default })),
+        limit: PageSizeSchema('search'),
         after: Type.Optional(CursorSchema)
       }, { additionalProperties: false }),
       response: { 200: SearchResponseSchema, ...problems }
