@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
+import { trustedProxies } from './server-options.js'
 import { DEFAULT_POOL_SIZE, isDatabaseUnavailable, type DatabaseHandle } from '../db/client.js'
 import databasePlugin from './plugins/external/database.js'
 import redisPlugin from './plugins/external/redis.js'
@@ -71,7 +72,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(freshnessPlugin)
   await fastify.register(contentPlugin, { seedsDir: options.seedsDir ?? config.SEEDS_DIR, publishOnEmpty: options.publishOnEmpty, releasePollMs: options.releasePollMs })
   await fastify.register(ownerChannelPlugin)
-  await fastify.register(responseCachePlugin)
+  await fastify.register(responseCachePlugin, { trustProxy: trustedProxies(config) })
   await fastify.register(cdnPurgePlugin, { config })
   await fastify.register(graphqlPlugin, {
     production: config.NODE_ENV === 'production',

@@ -1,26 +1,37 @@
 // Fastify options shared by the server and the tests, so tests exercise the production configuration.
 import { randomUUID } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js'
+import { serverWithFrontDoor } from './front-door.js'
 
 export interface ServerOptionsExtras {
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: { write: (line: string) => void }
 }
 
+/** The proxies whose X-Forwarded-* headers are believed (TRUST_PROXY), or false. */
+export function trustedProxies (config: Pick<Config, 'TRUST_PROXY'>): string[] | false {
+  return config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((address) => address.trim()).filter(Boolean) : false
+}
+
+/** A client may send its own request id (a CDN's, say); anything odd is replaced by ours. */
+export function requestIdOf (headers: IncomingHttpHeaders): string {
+  const incoming = headers['x-request-id']
+  return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID()
+}
+
 export function serverOptions (config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'TRUST_PROXY'>, extras: ServerOptionsExtras = {}): FastifyServerOptions {
   return {
     // X-Forwarded-* is believed only from the proxies named in TRUST_PROXY; anyone else could spoof it.
-    trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((address) => address.trim()).filter(Boolean) : false,
+    trustProxy: trustedProxies(config),
     logger: config.LOG_LEVEL === 'silent'
       ? false
       : { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'], ...(extras.logStream ? { stream: extras.logStream } : {}) },
-    // A client may send its own request id (a CDN's, say); anything odd is replaced by ours.
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id']
-      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID()
-    },
+    genReqId: (request) => requestIdOf(request.headers),
+    // Answers already whole in memory may leave before Fastify builds a request (src/front-door.ts).
+    serverFactory: serverWithFrontDoor,
     // One access line per request comes from plugins/app/access-log.ts instead of Fastify's two.
     disableRequestLogging: true,
     bodyLimit: 64 * 1024,

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 export type Encoding = 'br' | 'gzip'
 
 export const COMPRESSION_THRESHOLD_BYTES = 1024
-const COMPRESSIBLE = /^(application\/(json|problem\+json|ld\+json|graphql-response\+json|javascript)|text\/)/
+export const COMPRESSIBLE_TYPE = /^(application\/(json|problem\+json|ld\+json|graphql-response\+json|javascript)|text\/)/
 
 /** The best encoding the client accepts (br, then gzip), honouring q=0; null for identity. */
 export function negotiateEncoding (header: string | string[] | undefined): Encoding | null {
@@ -55,7 +55,7 @@ export function identityEtag (etag: string): string {
 
 export function compressible (reply: FastifyReply, size: number): boolean {
   const type = reply.getHeader('content-type')
-  return size >= COMPRESSION_THRESHOLD_BYTES && typeof type === 'string' && COMPRESSIBLE.test(type)
+  return size >= COMPRESSION_THRESHOLD_BYTES && typeof type === 'string' && COMPRESSIBLE_TYPE.test(type)
 }
 
 export function addVary (reply: FastifyReply, name: string): void {

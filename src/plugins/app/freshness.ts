@@ -2,6 +2,7 @@
 // content hashes, so it is stable across restarts and instances), 304 for If-None-Match / If-Modified-Since,
 // Cache-Control by kind of URL, and Surrogate-Key / Cache-Tag naming every entity in the answer.
 import { createHash } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { identityEtag } from './compression.js'
@@ -46,9 +47,9 @@ export function etagMatches (header: string, etag: string): boolean {
   return header.split(',').some((candidate) => identityEtag(candidate.trim().replace(/^W\//, '')) === wanted)
 }
 
-function notModifiedSince (request: FastifyRequest, lastModified: string | undefined): boolean {
-  const since = request.headers['if-modified-since']
-  if (!since || !lastModified || request.headers['if-none-match']) return false
+export function notModifiedSince (headers: IncomingHttpHeaders, lastModified: string | undefined): boolean {
+  const since = headers['if-modified-since']
+  if (!since || !lastModified || headers['if-none-match']) return false
   const sinceTime = Date.parse(since)
   return Number.isFinite(sinceTime) && Date.parse(lastModified) <= sinceTime
 }
@@ -96,12 +97,13 @@ export const notModifiedPlugin = fp(async (app) => {
     }
     const etag = reply.getHeader('etag') as string
     const ifNoneMatch = request.headers['if-none-match']
-    if ((ifNoneMatch && etagMatches(ifNoneMatch, etag)) || notModifiedSince(request, reply.getHeader('last-modified') as string | undefined)) {
+    if ((ifNoneMatch && etagMatches(ifNoneMatch, etag)) || notModifiedSince(request.headers, reply.getHeader('last-modified') as string | undefined)) {
       reply.code(304)
       reply.removeHeader('content-type')
       reply.removeHeader('content-length')
       reply.removeHeader('content-encoding')
-      done(null, '')
+      // No body and no Content-Length: a 304 may only repeat the length of the 200 (RFC 9110 §8.6).
+      done(null, null)
       return
     }
     done(null, payload)

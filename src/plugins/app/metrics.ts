@@ -3,6 +3,13 @@
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Counts an answer in the request metrics (also for answers sent without a Fastify request: src/front-door.ts). */
+    recordAnswer: (method: string, route: string, status: number, milliseconds: number) => void
+  }
+}
+
 export default fp<{ poolSize: number }>(async (app, options) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'kca_' })
@@ -34,6 +41,12 @@ export default fp<{ poolSize: number }>(async (app, options) => {
       this.set({ cache: 'rest' }, app.responseCache.size.bytes)
       this.set({ cache: 'graphql' }, app.graphqlCache.size.bytes)
     }
+  }))
+  registry.registerMetric(new Counter({
+    name: 'kca_response_cache_front_door_answers_total',
+    help: 'kept REST answers sent by the front door, before Fastify builds a request (anonymous GETs)',
+    registers: [],
+    collect () { this.reset(); this.inc(app.responseCache.frontDoorAnswers) }
   }))
   registry.registerMetric(new Gauge({
     name: 'kca_db_pool_max',
@@ -78,19 +91,20 @@ export default fp<{ poolSize: number }>(async (app, options) => {
     const labels = { method, route, status: String(status) }
     return { count: requests.labels(labels), time: duration.labels(labels) }
   }
-  // Synchronous: no promise per request.
-  app.addHook('onResponse', function recordRequest (request, reply, done) {
-    // The route pattern, not the URL: one series per route, whatever the slugs.
-    const route = request.routeOptions.url ?? 'unmatched'
-    const status = reply.statusCode
+  const recordAnswer = (method: string, route: string, status: number, milliseconds: number): void => {
     let byMethod = series.get(route)
     if (!byMethod) series.set(route, byMethod = new Map())
-    let byStatus = byMethod.get(request.method)
-    if (!byStatus) byMethod.set(request.method, byStatus = new Map())
+    let byStatus = byMethod.get(method)
+    if (!byStatus) byMethod.set(method, byStatus = new Map())
     let bound = byStatus.get(status)
-    if (!bound) byStatus.set(status, bound = bind(request.method, route, status))
+    if (!bound) byStatus.set(status, bound = bind(method, route, status))
     bound.count.inc()
-    bound.time.observe(reply.elapsedTime / 1000)
+    bound.time.observe(milliseconds / 1000)
+  }
+  app.decorate('recordAnswer', recordAnswer)
+  // Synchronous: no promise per request. The route pattern, not the URL: one series per route, whatever the slugs.
+  app.addHook('onResponse', function recordRequest (request, reply, done) {
+    recordAnswer(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime)
     done()
   })
 

@@ -1,11 +1,26 @@
 // Published releases never change, so the answer to a read of one is computed once: its serialized body,
-// ETag and headers are kept per (release, URL, negotiated locale) and later requests are sent straight
-// from memory. A new release makes every key miss; the old entries are dropped on the swap.
+// ETag and headers are kept per (release, URL, negotiated locale and format) and later requests are sent
+// straight from memory. A new release makes every key miss; the old entries are dropped on the swap.
+//
+// A kept answer leaves through the front door (src/front-door.ts) when the request is an anonymous GET: the
+// same headers, body, encoding, 304, rate limit, metrics and access line as the answer Fastify would send,
+// without a Fastify request, routing, validation or hooks (test/plugins/front-door.test.ts holds the two
+// to the same answers). Anything else — a key, HEAD, a miss, a client over its limit, an instance under
+// pressure or closing — goes through Fastify, where the preHandler below answers hits.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
 import fp from 'fastify-plugin'
+import proxyAddr from '@fastify/proxy-addr'
+import { parse as parseQuery } from 'fast-querystring'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { negotiateFormat, type Format } from '../../delivery/format.js'
-import { addVary, compress, compressible, markEncoded, requestedEncoding, type Encoding } from './compression.js'
+import { COMPRESSIBLE_TYPE, COMPRESSION_THRESHOLD_BYTES, addVary, compress, compressible, etagForEncoding, identityEtag, markEncoded, negotiateEncoding, requestedEncoding, type Encoding } from './compression.js'
+import { etagMatches, notModifiedSince } from './freshness.js'
+import { SECURITY_HEADERS } from '../external/security.js'
+import { setFrontDoorLane, type FastifyHandler } from '../../front-door.js'
+import { requestIdOf } from '../../server-options.js'
+import { accessLine, writesAccessLines } from './access-log.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,6 +37,12 @@ const KEPT_HEADERS = ['content-type', 'content-language', 'cache-control', 'surr
 interface CachedResponse {
   payload: string
   headers: Record<string, string>
+  /** The route pattern that made the answer (metrics and the access line of front-door answers). */
+  route?: string | undefined
+  /** Front-door header lists (name, value, name, value…), built on first use per variant. */
+  front?: Partial<Record<FrontVariant, string[]>>
+  /** The payload's UTF-8 bytes, so the front door does not encode the string again for every request. */
+  payloadBytes?: Buffer
   /** The same bytes compressed, made the first time a client asks for that encoding. */
   encoded?: Partial<Record<Encoding, Buffer>>
   /** What this entry holds in memory, every encoding included. */
@@ -33,6 +54,8 @@ export class ResponseCache {
   private bytes = 0
   hits = 0
   misses = 0
+  /** Hits answered by the front door, without a Fastify request. */
+  frontDoorAnswers = 0
 
   constructor (private readonly maxEntries = 5000, private readonly maxBytes = 64 * 1024 * 1024) {}
 
@@ -40,6 +63,13 @@ export class ResponseCache {
     const entry = this.entries.get(key)
     if (entry) this.hits++
     else this.misses++
+    return entry
+  }
+
+  /** Like get, but a miss is not counted: the request goes on to Fastify, where get() counts it. */
+  peek (key: string): CachedResponse | undefined {
+    const entry = this.entries.get(key)
+    if (entry) this.hits++
     return entry
   }
 
@@ -63,12 +93,25 @@ export class ResponseCache {
     if (!body) {
       body = compress(entry.payload, encoding, 'once')
       entry.encoded[encoding] = body
-      if (this.entries.get(key) === entry) {
-        entry.bytes += body.length
-        this.bytes += body.length
-      }
+      this.account(key, entry, body.length)
     }
     return body
+  }
+
+  /** The entry's body as bytes, encoded once and kept with it (its bytes count against the limit). */
+  identityBody (key: string, entry: CachedResponse): Buffer {
+    let body = entry.payloadBytes
+    if (!body) {
+      body = entry.payloadBytes = Buffer.from(entry.payload)
+      this.account(key, entry, body.length)
+    }
+    return body
+  }
+
+  private account (key: string, entry: CachedResponse, bytes: number): void {
+    if (this.entries.get(key) !== entry) return
+    entry.bytes += bytes
+    this.bytes += bytes
   }
 
   clear (): void {
@@ -132,12 +175,122 @@ export function serveFromCache (app: FastifyInstance, options: AnswerCacheOption
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
-    options.cache.set(key, { payload, headers })
+    options.cache.set(key, { payload, headers, route: request.routeOptions.url })
     done(null, payload)
   })
 }
 
-export default fp(async (app) => {
+/**
+ * The key of a kept answer, from the raw request alone, so Fastify's hook and the front door find the same entry:
+ * the URL as sent, with the locale and representation negotiated from it and the Accept headers. Absolute URLs
+ * come from PUBLIC_BASE_URL, so the Host header is no part of it. The format parameter is read with the
+ * router's own query parser (fast-querystring), so it is the value the handler saw.
+ */
+export function answerKey (release: number, url: string, headers: IncomingHttpHeaders): string {
+  const queryAt = url.indexOf('format=') === -1 ? -1 : url.indexOf('?')
+  const format = queryAt === -1 ? undefined : parseQuery(url.slice(queryAt + 1)).format as Format | Format[] | undefined
+  // A repeated parameter never passes validation, so nothing is kept under it.
+  const formatKey = Array.isArray(format) ? 'repeated' : negotiateFormat(format, headers.accept)
+  return `${release}|${negotiateLocale(undefined, headers['accept-language'])}|${formatKey}|${url}`
+}
+
+type FrontVariant = 'identity' | 'br' | 'gzip' | 'identity-304' | 'br-304' | 'gzip-304'
+
+/**
+ * The headers Fastify sends with a kept answer but the per-request ones (request id, rate limit), in the order
+ * they are then sent: security and CORS (onRequest), the kept ones, and what the encoding and a 304 change.
+ */
+function frontHeaders (entry: CachedResponse, encoding: Encoding | null, notModified: boolean, bodyLength: number, canCompress: boolean): string[] {
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, ...entry.headers }
+  if (canCompress) {
+    const vary = headers.vary === undefined ? [] : headers.vary.split(',').map((value) => value.trim()).filter(Boolean)
+    if (!vary.some((value) => value.toLowerCase() === 'accept-encoding')) headers.vary = [...vary, 'accept-encoding'].join(', ')
+    if (encoding !== null) {
+      headers['content-encoding'] = encoding
+      if (headers.etag !== undefined) headers.etag = etagForEncoding(identityEtag(headers.etag), encoding)
+    }
+  }
+  if (notModified) {
+    delete headers['content-type']
+    delete headers['content-encoding']
+  } else {
+    headers['content-length'] = String(bodyLength)
+  }
+  return Object.entries(headers).flat()
+}
+
+interface FrontDoorOptions {
+  cache: ResponseCache
+  /** TRUST_PROXY as Fastify reads it, to find the client's address the way `request.ip` does. */
+  trustProxy: string[] | false
+}
+
+function openFrontDoor (app: FastifyInstance, options: FrontDoorOptions): void {
+  const { cache } = options
+  const trust = options.trustProxy === false ? null : proxyAddr.compile(options.trustProxy)
+  const clientIp = (request: IncomingMessage): string => {
+    if (trust === null) return request.socket.remoteAddress ?? ''
+    const addresses = proxyAddr.all(request, trust)
+    return addresses[addresses.length - 1] ?? ''
+  }
+  const logLines = writesAccessLines(app.log)
+  const underPressure = (): boolean => typeof app.isUnderPressure === 'function' && app.isUnderPressure()
+
+  const send = (request: IncomingMessage, response: ServerResponse, key: string, entry: CachedResponse, started: number, limit: { limit: number, remaining: number, resetSeconds: number }): void => {
+    const headers = request.headers
+    const canCompress = compressibleEntry(entry)
+    const encoding = canCompress ? negotiateEncoding(headers['accept-encoding']) : null
+    const etag = entry.headers.etag
+    const ifNoneMatch = headers['if-none-match']
+    const notModified = etag !== undefined && (ifNoneMatch ? etagMatches(ifNoneMatch, etag) : notModifiedSince(headers, entry.headers['last-modified']))
+    const body = notModified ? undefined : encoding === null ? cache.identityBody(key, entry) : cache.encodedBody(key, entry, encoding)
+    const variant: FrontVariant = `${encoding ?? 'identity'}${notModified ? '-304' : ''}`
+    entry.front ??= {}
+    const kept = entry.front[variant] ??= frontHeaders(entry, encoding, notModified, body === undefined ? 0 : body.length, canCompress)
+    const id = requestIdOf(headers)
+    const status = notModified ? 304 : 200
+    response.writeHead(status, ['x-request-id', id, 'ratelimit-limit', String(limit.limit), 'ratelimit-remaining', String(limit.remaining), 'ratelimit-reset', String(limit.resetSeconds), ...kept])
+    response.end(body)
+    cache.frontDoorAnswers++
+    const milliseconds = performance.now() - started
+    const route = entry.route ?? 'unmatched'
+    app.recordAnswer('GET', route, status, milliseconds)
+    if (logLines) accessLine(app.log.child({ reqId: id }), { method: 'GET', route, url: request.url ?? '', status, ms: milliseconds })
+  }
+
+  const lane = (request: IncomingMessage, response: ServerResponse, fastify: FastifyHandler): boolean => {
+    const headers = request.headers
+    if (request.method !== 'GET' || headers.authorization !== undefined || headers['x-api-key'] !== undefined || request.url === undefined) return false
+    const release = app.releases.currentRelease
+    if (release === null || underPressure()) return false
+    const key = answerKey(release, request.url, headers)
+    const entry = cache.peek(key)
+    if (entry === undefined) return false
+    const started = performance.now()
+    app.chargeAnonymous(clientIp(request), (limit) => {
+      // Over the limit: Fastify's limiter refuses it (counting it once more, which changes nothing it answers).
+      if (limit === null) fastify(request, response)
+      else send(request, response, key, entry, started, limit)
+    })
+    return true
+  }
+  app.addHook('onReady', function openDoor (done) {
+    setFrontDoorLane(app.server, lane)
+    done()
+  })
+  // Requests still arriving while the server drains are told to go elsewhere, by Fastify (src/app.ts).
+  app.addHook('preClose', function closeDoor (done) {
+    setFrontDoorLane(app.server, null)
+    done()
+  })
+}
+
+function compressibleEntry (entry: CachedResponse): boolean {
+  const type = entry.headers['content-type']
+  return entry.payload.length >= COMPRESSION_THRESHOLD_BYTES && type !== undefined && COMPRESSIBLE_TYPE.test(type)
+}
+
+export default fp<{ trustProxy: string[] | false }>(async (app, options) => {
   const cache = new ResponseCache()
   app.decorate('responseCache', cache)
   app.releases.onSwap(() => cache.clear())
@@ -149,9 +302,8 @@ export default fp(async (app) => {
       const query = request.query as Record<string, unknown> | undefined
       const release = app.releases.currentRelease
       if (query?.preview === true || release === null) return null
-      // The representation depends on Accept; absolute URLs come from PUBLIC_BASE_URL, so the Host header is no part of the key.
-      const format = negotiateFormat(query?.format as Format | undefined, request.headers.accept)
-      return `${release}|${negotiateLocale(undefined, request.headers['accept-language'])}|${format}|${request.url}`
+      return answerKey(release, request.url, request.headers)
     }
   })
-}, { name: 'response-cache', dependencies: ['content', 'freshness'] })
+  openFrontDoor(app, { cache, trustProxy: options.trustProxy })
+}, { name: 'response-cache', dependencies: ['content', 'freshness', 'rate-limit'] })
