@@ -144,7 +144,15 @@ function jsonParameter (name: string, value: unknown): unknown {
 
 /** JSON where GraphQL text belongs (`{"query":"{}"}`, `42`, `true`): no JSON value is a GraphQL document. */
 function isJson (text: string): boolean {
-  if (text.trim() === '') return false
+  const start = text.search(/\S/)
+  if (start === -1) return false
+  // A selection set opens like an object but goes on with a name, never `"` or `}`: no JSON.parse (and no
+  // SyntaxError built) for an ordinary `{ field … }` document.
+  if (text[start] === '{') {
+    const next = text.slice(start + 1, start + 200).search(/\S/)
+    const following = next === -1 ? undefined : text[start + 1 + next]
+    if (following !== undefined && following !== '"' && following !== '}') return false
+  }
   try {
     JSON.parse(text)
     return true
