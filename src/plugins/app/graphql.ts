@@ -34,6 +34,16 @@ export interface GraphqlPluginOptions {
 export const GRAPHQL_BODY_LIMIT = 16 * 1024
 export const GRAPHQL_MAX_TOKENS = 2000
 const INTROSPECTION_CACHE_ENTRIES = 50
+/**
+ * Mercurius keeps each parsed, validated document (its AST with every token and location: ~5 KB for a one-line
+ * query, ~0.5 MB for one of GRAPHQL_MAX_TOKENS) in an LRU keyed by the text, and documents that failed validation in
+ * a second one; each LRU holds up to twice this many. The answer cache below answers repeated requests before
+ * Mercurius parses anything, so this one only saves a parse when the same document comes with other variables.
+ */
+const DOCUMENT_CACHE_ENTRIES = 128
+/** Whole GraphQL answers (see serveFromCache below); bytes count the payloads only, so keys and headers come on top. */
+const ANSWER_CACHE_ENTRIES = 1000
+const ANSWER_CACHE_BYTES = 16 * 1024 * 1024
 
 /** The parameters that decide a GraphQL answer, after persisted documents were resolved into their text. */
 function answerKey (request: FastifyRequest): string | null {
@@ -59,7 +69,7 @@ function readsOnlyTheSchema (document: DocumentNode, operationName: string | und
 }
 
 export default fp<GraphqlPluginOptions>(async (app, options) => {
-  const cache = new ResponseCache(2000, 32 * 1024 * 1024)
+  const cache = new ResponseCache(ANSWER_CACHE_ENTRIES, ANSWER_CACHE_BYTES)
   app.releases.onSwap(() => cache.clear())
   app.decorate('graphqlCache', cache)
   const documents = new PersistedDocuments(options.trustedDocuments ?? null)
@@ -86,6 +96,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
     graphiql: !options.production,
     allowBatchedQueries: false,
     jit: 1,
+    cache: DOCUMENT_CACHE_ENTRIES,
     graphql: { parseOptions: { maxTokens: GRAPHQL_MAX_TOKENS } },
     // Introspection is on everywhere (tools need it; the schema is public); the depth rule exempts it and the
     // cost rule counts it. Mercurius's own queryDepth would count it, so depth is our validation rule.
