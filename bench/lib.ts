@@ -1,5 +1,7 @@
 // What the benchmarks share: servers in their own processes, their memory, and autocannon runs.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 export const ROOT = new URL('..', import.meta.url).pathname
@@ -29,7 +31,13 @@ function productionEntry (script: string): string[] {
   if (script !== 'src/server.ts') return ['--import', 'tsx', script]
   if (!built) execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: 'ignore' })
   built = true
-  return ['dist/src/server.js']
+  return [...startFlags(), 'dist/src/server.js']
+}
+
+/** The V8 flags `npm start` runs the server with (package.json `start`: heap limits), so the bench measures the same process. */
+export function startFlags (): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  return pkg.scripts.start.split(/\s+/).filter((token) => token.startsWith('--'))
 }
 
 /** Starts the server (built, see productionEntry) or a bench script (with tsx) and waits until `readyPath` answers 200; samples its RSS every 200 ms. */

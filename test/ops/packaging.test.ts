@@ -26,7 +26,8 @@ test('package.json: built code in production, TypeScript only in development', a
   t.notOk(pkg.dependencies.tsx, 'tsx is not a production dependency')
   t.ok(pkg.devDependencies.tsx)
   t.notOk(Object.keys(pkg.dependencies).some((name: string) => /^(typescript|tap|eslint|@types\/|drizzle-kit)/.test(name)), 'no build or test tool in dependencies')
-  t.equal(pkg.scripts.start, 'node scripts/start.js')
+  // Heap limits (issue 13: without them V8 lets garbage reach ~230 MB before its first full collection).
+  t.match(pkg.scripts.start, /^node( --max-[a-z-]+=\d+)+ scripts\/start\.js$/)
   t.match(pkg.scripts.dev, /node --watch --import tsx src\/server\.ts/)
   t.equal(pkg.scripts.build, 'node scripts/build.js')
 })
@@ -87,7 +88,10 @@ test('Dockerfile: multi-stage, production dependencies, non-root, HOST=0.0.0.0, 
   t.match(env, /\bNODE_ENV=production\b/)
   t.match(final.find((line) => line.startsWith('HEALTHCHECK')) ?? '', /--interval/)
   t.match(dockerfile, /HEALTHCHECK[^]*\/health\/ready/, 'the health check asks for readiness')
-  t.equal(final.find((line) => line.startsWith('CMD ')), 'CMD ["node", "dist/src/server.js"]')
+  // The same heap limits as `npm start`.
+  const pkg = JSON.parse(await readFile(packagePath('package.json'), 'utf8')) as { scripts: { start: string } }
+  const flags = pkg.scripts.start.split(/\s+/).filter((token) => token.startsWith('--'))
+  t.equal(final.find((line) => line.startsWith('CMD ')), `CMD ${JSON.stringify(['node', ...flags, 'dist/src/server.js']).replaceAll('","', '", "')}`)
   t.ok(final.some((line) => /^COPY --from=\w+ \/app\/dist \.\/dist$/.test(line)), 'the built dist/')
   t.ok(final.some((line) => /^COPY --from=\w+ \/app\/node_modules \.\/node_modules$/.test(line)), 'production node_modules')
   for (const path of RUNTIME_FILES) t.ok(final.includes(`COPY ${path} ./${path === 'package.json' ? '' : path}`), `copies ${path}`)

@@ -49,6 +49,11 @@ interface CachedResponse {
   bytes: number
 }
 
+/** What an entry's key and payload take in V8: one byte per character, two when any is beyond Latin-1 ("—", "→"). */
+function heldBytes (key: string, payload: string): number {
+  return key.length + payload.length * (/[\u0100-\uffff]/.test(payload) ? 2 : 1)
+}
+
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>()
   private bytes = 0
@@ -57,7 +62,7 @@ export class ResponseCache {
   /** Hits answered by the front door, without a Fastify request. */
   frontDoorAnswers = 0
 
-  constructor (private readonly maxEntries = 5000, private readonly maxBytes = 64 * 1024 * 1024) {}
+  constructor (private readonly maxEntries = 5000, private readonly maxBytes = 32 * 1024 * 1024) {}
 
   get (key: string): CachedResponse | undefined {
     const entry = this.entries.get(key)
@@ -75,7 +80,7 @@ export class ResponseCache {
 
   set (key: string, entry: Omit<CachedResponse, 'bytes'>): void {
     if (this.entries.has(key)) return
-    const kept = { ...entry, bytes: entry.payload.length }
+    const kept = { ...entry, bytes: heldBytes(key, entry.payload) }
     this.entries.set(key, kept)
     this.bytes += kept.bytes
     // Oldest first: Map iterates in insertion order.
