@@ -83,7 +83,11 @@ export class ResponseCache {
     const kept = { ...entry, bytes: heldBytes(key, entry.payload) }
     this.entries.set(key, kept)
     this.bytes += kept.bytes
-    // Oldest first: Map iterates in insertion order.
+    this.shrink()
+  }
+
+  /** Oldest first (Map iterates in insertion order) until within both limits. */
+  private shrink (): void {
     for (const [oldest, value] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
       this.entries.delete(oldest)
@@ -117,6 +121,7 @@ export class ResponseCache {
     if (this.entries.get(key) !== entry) return
     entry.bytes += bytes
     this.bytes += bytes
+    this.shrink()
   }
 
   clear (): void {
