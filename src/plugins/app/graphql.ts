@@ -77,6 +77,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
   // Introspection answers depend only on the schema: kept per schema, with the cost each hit is still charged.
   const introspection = new WeakMap<GraphQLSchema, Map<string, { payload: string, headers: Record<string, string>, cost: number }>>()
   const introspectionPending = new WeakMap<FastifyRequest, { key: string, cost: number }>()
+  const introspectionAnswers = new WeakSet<FastifyRequest>()
 
   const charge = async (request: FastifyRequest, reply: FastifyReply, cost: number) => {
     const client = request.apiKey ? `key:${request.apiKey.prefix}` : `ip:${request.ip}`
@@ -145,6 +146,7 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
       done()
       return
     }
+    introspectionAnswers.add(request)
     charge(request, reply, hit.cost).then(() => {
       reply.headers(hit.headers)
       reply.send(hit.payload)
@@ -187,16 +189,24 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
     return possibleTypes
   })
 
-  // Whole answers are cached only when they carry no error, keyed by the release they were read from.
+  // Whole answers are cached only when they carry no error, keyed by the release they were read from. A hit is
+  // answered before the body schema and the request checks (preValidation): an answer is kept only for a request
+  // that passed them, and the key holds all they read — method, media type, operation name, document and
+  // variables. Requests with extensions (persisted queries: a hash to check against the text) always take the
+  // whole path.
   serveFromCache(app, {
     cache,
+    hitHook: 'preValidation',
     keptHeaders: ['content-type', 'cache-control', 'surrogate-key', 'cache-tag', 'vary'],
     keyOf: (request) => {
+      const params = (request.method === 'GET' ? request.query : request.body) as Record<string, unknown> | null
+      if (params !== null && typeof params === 'object' && params.extensions !== undefined && params.extensions !== null) return null
       const key = answerKey(request)
       const release = app.releases.currentRelease
       return key === null || release === null ? null : `${release}|${key}`
     },
-    skip: (payload) => payload.includes('"errors":')
+    // Introspection answers are kept by the introspection cache, which charges each hit its cost.
+    skip: (payload, request) => payload.includes('"errors":') || introspectionPending.has(request) || introspectionAnswers.has(request)
   })
 }, { name: 'graphql', dependencies: ['content', 'response-cache'] })
 

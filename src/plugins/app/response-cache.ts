@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks'
 import fp from 'fastify-plugin'
 import proxyAddr from '@fastify/proxy-addr'
 import { parse as parseQuery } from 'fast-querystring'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler, preValidationHookHandler } from 'fastify'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { negotiateFormat, type Format } from '../../delivery/format.js'
 import { COMPRESSIBLE_TYPE, COMPRESSION_THRESHOLD_BYTES, addVary, compress, compressible, etagForEncoding, identityEtag, markEncoded, negotiateEncoding, requestedEncoding, type Encoding } from './compression.js'
@@ -141,7 +141,12 @@ export interface AnswerCacheOptions {
   /** Headers sent again with a cached answer. */
   keptHeaders: readonly string[]
   /** A 200 answer that must still not be kept (e.g. a GraphQL answer carrying errors). */
-  skip?: (payload: string) => boolean
+  skip?: (payload: string, request: FastifyRequest) => boolean
+  /**
+   * Where hits are answered: preHandler (after schema validation; the REST keys rely on the validated query), or
+   * preValidation when the key already names everything validation would check.
+   */
+  hitHook?: 'preHandler' | 'preValidation'
 }
 
 /** Answers from `cache` before the handler runs, and keeps successful answers as they are sent. */
@@ -149,8 +154,8 @@ export function serveFromCache (app: FastifyInstance, options: AnswerCacheOption
   // Keys of the requests this cache is waiting to fill; a WeakMap so several caches never share one slot.
   const pending = new WeakMap<FastifyRequest, string>()
   // Synchronous hooks (no promise per request). A hit is sent from here, without calling done(): the handler and
-  // the later preHandlers do not run.
-  app.addHook('preHandler', function answerFromCache (request, reply, done) {
+  // the later hooks of its stage do not run.
+  const answerFromCache: preHandlerHookHandler = function answerFromCache (request, reply, done) {
     const key = options.keyOf(request)
     const hit = key === null ? undefined : options.cache.get(key)
     if (key === null || !hit) {
@@ -173,10 +178,12 @@ export function serveFromCache (app: FastifyInstance, options: AnswerCacheOption
     markEncoded(reply, encoding)
     reply.header('content-length', body.length)
     reply.send(body)
-  })
+  }
+  if (options.hitHook === 'preValidation') app.addHook('preValidation', answerFromCache as preValidationHookHandler)
+  else app.addHook('preHandler', answerFromCache)
   app.addHook('onSend', function keepAnswer (request, reply, payload, done) {
     const key = pending.get(request)
-    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string' || options.skip?.(payload)) {
+    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string' || options.skip?.(payload, request)) {
       done(null, payload)
       return
     }
