@@ -4,6 +4,7 @@
 // Modes: PGlite (always) and PostgreSQL (when BENCH_DATABASE_URL or the local server is reachable).
 // Cached paths (b–h, i–k) and uncached ones (l: distinct GraphQL documents, m: every entity and locale from a
 // cold cache) are reported side by side; a CPU profile of (b) says where the time goes.
+import { readFileSync } from 'node:fs'
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -11,9 +12,29 @@ import { ROOT, load, mb, rssOf, startServer, stopServer, type LoadOptions } from
 import { startVarnish, varnishUnavailable } from './varnish.js'
 import { summariseCpuProfile } from './profile.js'
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 8)
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+const DURATION = Number(process.env.BENCH_DURATION ?? 4)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1)
+/**
+ * Each scenario is measured right after its bare route, this many times, and the median ratio is reported: on two
+ * shared cores the machine's speed drifts by tens of percent within a minute (seen: the same bare route at 5,700
+ * and 17,700 req/s in one run), so a ratio is only meaningful between measurements taken side by side.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = 10
+const CLOCK_TICKS_PER_SECOND = 100
+
+/** CPU time (user + system) a process has used, in clock ticks (/proc/<pid>/stat fields 14 and 15). */
+function cpuTicks (pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] as number : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
 
 type Baseline = 'static' | 'tiny' | 'notModified' | 'brotli'
 interface Scenario {
@@ -30,9 +51,31 @@ interface Scenario {
   /** A probe that says whether the server can run this scenario at all (e.g. it answers brotli). */
   available?: (response: Response) => string | null
 }
-interface Result { id: string, name: string, requestsPerSecond: number, p50: number, p99: number, errors: number, non2xx: number, ratio: number, baseline: string, target?: number | undefined, met?: boolean | undefined }
+interface Result {
+  id: string
+  name: string
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+  ratio: number
+  baseline: string
+  target?: number | undefined
+  met?: boolean | undefined
+  /** The ratio of each round (the reported one is their median). */
+  ratios?: number[]
+  /** The baseline's median req/s in this scenario's rounds. */
+  baselineRequestsPerSecond?: number
+  /** Server CPU time per request (µs): this scenario's server, and the baseline's. */
+  cpuUsPerRequest?: number | undefined
+  baselineCpuUsPerRequest?: number | undefined
+}
 
-async function measure (port: number, scenario: Pick<Scenario, 'path' | 'method' | 'body' | 'headers' | 'setupRequest'>) {
+type Measured = Awaited<ReturnType<typeof measure>>
+
+/** Measures `pid`'s server under `scenario`: req/s, latency, and the server's CPU time per request. */
+async function measure (port: number, scenario: Pick<Scenario, 'path' | 'method' | 'body' | 'headers' | 'setupRequest'>, pid?: number) {
   const options = {
     port,
     path: scenario.path,
@@ -43,8 +86,31 @@ async function measure (port: number, scenario: Pick<Scenario, 'path' | 'method'
     connections: CONNECTIONS
   }
   await load({ ...options, duration: WARMUP })
+  const ticksBefore = pid === undefined ? 0 : cpuTicks(pid)
   const result = await load({ ...options, duration: DURATION })
-  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+  const cpuUsPerRequest = pid === undefined || result.requests.total === 0 ? undefined : (cpuTicks(pid) - ticksBefore) * (1e6 / CLOCK_TICKS_PER_SECOND) / result.requests.total
+  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, cpuUsPerRequest }
+}
+
+/**
+ * ROUNDS pairs of (baseline, then scenario) measurements: the median ratio, the median of each side's req/s and
+ * server CPU per request, and the latency and error counts of the median round.
+ */
+async function paired (baseline: () => Promise<Measured>, scenario: () => Promise<Measured>) {
+  const rounds: Array<{ base: Measured, own: Measured, ratio: number }> = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const base = await baseline()
+    const own = await scenario()
+    rounds.push({ base, own, ratio: own.requestsPerSecond / base.requestsPerSecond })
+  }
+  const middle = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)] as typeof rounds[number]
+  const cpu = (values: Array<number | undefined>) => values.every((value) => value !== undefined) ? median(values as number[]) : undefined
+  return {
+    ratio: median(rounds.map((round) => round.ratio)),
+    ratios: rounds.map((round) => round.ratio),
+    own: { ...middle.own, requestsPerSecond: median(rounds.map((round) => round.own.requestsPerSecond)), cpuUsPerRequest: cpu(rounds.map((round) => round.own.cpuUsPerRequest)) },
+    base: { ...middle.base, requestsPerSecond: median(rounds.map((round) => round.base.requestsPerSecond)), cpuUsPerRequest: cpu(rounds.map((round) => round.base.cpuUsPerRequest)) }
+  }
 }
 
 const graphql = (query: string) => JSON.stringify({ query })
@@ -131,13 +197,10 @@ async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
     notModified: { path: '/not-modified', headers: { 'if-none-match': '"bare-etag"' }, label: '(a-304) bare 304' },
     brotli: { path: '/static-br', headers: { 'accept-encoding': 'br' }, label: `(a-br) bare ${brotliBytes.body.length} brotli bytes` }
   }
-  const ceilings = new Map<Baseline, Awaited<ReturnType<typeof measure>>>()
+  const bareRuns = new Map<Baseline, Measured[]>()
   const results: Result[] = []
-  for (const [name, baseline] of Object.entries(baselines) as Array<[Baseline, typeof baselines[Baseline]]>) {
-    const measured = await measure(bare.port, baseline)
-    ceilings.set(name, measured)
-    results.push({ id: name === 'static' ? 'a' : `a-${name}`, name: baseline.label, ...measured, ratio: 1, baseline: 'ceiling' })
-  }
+  const appPid = app.process.pid as number
+  const barePid = bare.process.pid as number
   for (const scenario of scenarios) {
     const response = await fetch(`http://127.0.0.1:${app.port}${scenario.path}`, { method: scenario.method ?? 'GET', headers: { 'content-type': 'application/json', ...scenario.headers }, ...(scenario.body ? { body: scenario.body } : {}) })
     await response.arrayBuffer()
@@ -147,24 +210,29 @@ async function runMode (mode: 'pglite' | 'postgres', databaseUrl?: string) {
       results.push({ id: scenario.id, name: `${scenario.name} (not available: ${unavailable})`, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0, non2xx: 0, ratio: 0, baseline: baselines[baseline].label, target: scenario.target, met: false })
       continue
     }
-    const measured = await measure(app.port, scenario)
     // (l) is stated against (a); every other scenario against the bare route sending what it sends.
-    const ceiling = ceilings.get(baseline) as Awaited<ReturnType<typeof measure>>
-    const ratio = measured.requestsPerSecond / ceiling.requestsPerSecond
-    results.push({ id: scenario.id, name: scenario.name, ...measured, ratio, baseline: baselines[baseline].label, target: scenario.target, met: scenario.target === undefined ? undefined : ratio >= scenario.target })
+    const pair = await paired(async () => {
+      const measured = await measure(bare.port, baselines[baseline], barePid)
+      bareRuns.set(baseline, [...(bareRuns.get(baseline) ?? []), measured])
+      return measured
+    }, async () => await measure(app.port, scenario, appPid))
+    results.push({ id: scenario.id, name: scenario.name, ...pair.own, ratio: pair.ratio, ratios: pair.ratios, baseline: baselines[baseline].label, baselineRequestsPerSecond: pair.base.requestsPerSecond, baselineCpuUsPerRequest: pair.base.cpuUsPerRequest, target: scenario.target, met: scenario.target === undefined ? undefined : pair.ratio >= scenario.target })
+  }
+  // The ceilings: every measurement of each bare route in this run (median).
+  for (const [name, runs] of bareRuns) {
+    const middle = runs[Math.floor(runs.length / 2)] as Measured
+    results.unshift({ id: name === 'static' ? 'a' : `a-${name}`, name: baselines[name].label, ...middle, requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)), cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest ?? 0)), ratio: 1, baseline: 'ceiling' })
   }
 
-  // The same entity read through Varnish with the project's VCL (deploy/varnish), against the origin's (b).
+  // The same entity read through Varnish with the project's VCL (deploy/varnish), against the origin alone, in pairs.
   const noVarnish = varnishUnavailable()
-  const origin = results.find((result) => result.id === 'b')
-  if (noVarnish || !origin) {
-    results.push({ id: 'n', name: `through Varnish, entity read (not run: ${noVarnish || 'no (b)'})`, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0, non2xx: 0, ratio: 0, baseline: '(b)', target: 3, met: false })
+  if (noVarnish) {
+    results.push({ id: 'n', name: `through Varnish, entity read (not run: ${noVarnish})`, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0, non2xx: 0, ratio: 0, baseline: '(b)', target: 3, met: false })
   } else {
     const varnish = await startVarnish({ backends: [app.port], token: 'bench-purge-token-0123456789' })
     try {
-      const measured = await measure(varnish.port, { path: entityPath })
-      const timesOrigin = measured.requestsPerSecond / origin.requestsPerSecond
-      results.push({ id: 'n', name: 'through Varnish, entity read (ratio: times the origin alone, (b))', ...measured, ratio: timesOrigin, baseline: '(b)', target: 3, met: timesOrigin >= 3 })
+      const pair = await paired(async () => await measure(app.port, { path: entityPath }, appPid), async () => await measure(varnish.port, { path: entityPath }))
+      results.push({ id: 'n', name: 'through Varnish, entity read (ratio: times the origin alone, (b), measured in turn)', ...pair.own, ratio: pair.ratio, ratios: pair.ratios, baseline: '(b)', baselineRequestsPerSecond: pair.base.requestsPerSecond, baselineCpuUsPerRequest: pair.base.cpuUsPerRequest, target: 3, met: pair.ratio >= 3 })
     } finally {
       await varnish.stop()
     }
@@ -198,13 +266,15 @@ async function rawBody (port: number, path: string, headers: Record<string, stri
 }
 
 function print (run: Awaited<ReturnType<typeof runMode>>) {
-  const lines = [`\n## ${run.mode} (${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s per scenario)`,
-    '| | scenario | req/s | p50 ms | p99 ms | compared with | ratio | target | met |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |']
+  const lines = [`\n## ${run.mode} (${CONNECTIONS} connections; ${ROUNDS} rounds of the bare route then the scenario, each ${WARMUP} s warm-up + ${DURATION} s; median ratio)`,
+    '| | scenario | req/s | p50 ms | p99 ms | compared with | its req/s | ratio (rounds) | server CPU µs/req (baseline) | target | met |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |']
   for (const result of run.results) {
     const times = result.id === 'n'
     const ratio = times ? `${result.ratio.toFixed(1)}×` : `${(result.ratio * 100).toFixed(0)} %`
     const target = result.target === undefined ? '' : times ? `≥ ${result.target}×` : `≥ ${Math.round(result.target * 100)} %`
-    lines.push(`| ${result.id} | ${result.name} | ${Math.round(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.baseline} | ${ratio} | ${target} | ${result.met === undefined ? '' : result.met ? 'yes' : 'NO'} |`)
+    const rounds = result.ratios ? ` (${result.ratios.map((value) => times ? `${value.toFixed(1)}×` : `${Math.round(value * 100)}`).join(', ')})` : ''
+    const cpu = result.cpuUsPerRequest === undefined ? '' : `${Math.round(result.cpuUsPerRequest)}${result.baselineCpuUsPerRequest === undefined ? '' : ` (${Math.round(result.baselineCpuUsPerRequest)})`}`
+    lines.push(`| ${result.id} | ${result.name} | ${Math.round(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.baseline} | ${result.baselineRequestsPerSecond === undefined ? '' : Math.round(result.baselineRequestsPerSecond)} | ${ratio}${rounds} | ${cpu} | ${target} | ${result.met === undefined ? '' : result.met ? 'yes' : 'NO'} |`)
   }
   lines.push(`Start-up: empty database to ready ${run.startup.emptyDatabaseToReadyMs} ms (RSS ${run.startup.rssAtReadyFirstStartMB} MB); restart on the existing database ${run.startup.restartToReadyMs} ms (RSS at ready ${run.startup.rssAtReadyMB} MB). Peak server RSS under load: ${run.peakRssUnderLoadMB} MB.`)
   lines.push('\nWhere (b) spends its time (self time, top frames of a --cpu-prof run):')
