@@ -1,17 +1,29 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) and says where the time went: self time per function, summed over
 // every node of the call tree with the same function and location, largest first, idle time left out.
 interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, hitCount?: number, children?: number[] }
-interface CpuProfile { nodes: ProfileNode[], samples?: number[] }
+interface CpuProfile { nodes: ProfileNode[], samples?: number[], timeDeltas?: number[], startTime?: number, endTime?: number }
 
 export interface Frame { name: string, location: string, percent: number }
 
-export function summariseCpuProfile (profile: CpuProfile, top: number): Frame[] {
+/**
+ * `window`: only the samples taken between `skipLastSeconds` before the end and `seconds` before that (the load, not
+ * start-up or shutdown); without it, every sample.
+ */
+export function summariseCpuProfile (profile: CpuProfile, top: number, window?: { seconds: number, skipLastSeconds: number }): Frame[] {
   const hits = new Map<number, number>()
-  for (const sample of profile.samples ?? []) hits.set(sample, (hits.get(sample) ?? 0) + 1)
+  const samples = profile.samples ?? []
+  const deltas = profile.timeDeltas ?? []
+  let time = profile.startTime ?? 0
+  const end = profile.endTime ?? 0
+  samples.forEach((sample, index) => {
+    time += deltas[index] ?? 0
+    if (window && deltas.length === samples.length && (time > end - window.skipLastSeconds * 1e6 || time < end - (window.skipLastSeconds + window.seconds) * 1e6)) return
+    hits.set(sample, (hits.get(sample) ?? 0) + 1)
+  })
   const byFrame = new Map<string, { name: string, location: string, count: number }>()
   let total = 0
   for (const node of profile.nodes) {
-    const count = hits.get(node.id) ?? node.hitCount ?? 0
+    const count = hits.get(node.id) ?? (samples.length === 0 ? node.hitCount ?? 0 : 0)
     // Idle time is the event loop waiting, not work: shares are of the time spent working.
     if (count === 0 || node.callFrame.functionName === '(idle)') continue
     total += count

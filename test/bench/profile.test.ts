@@ -21,6 +21,20 @@ test('self time is summed per function and location, largest first, as a share o
   ])
 })
 
+test('a window keeps only the samples of the load: start-up and shutdown are left out', async (t) => {
+  const frame = (functionName: string) => ({ functionName, url: '', lineNumber: 0 })
+  const profile = {
+    nodes: [{ id: 1, callFrame: frame('compile') }, { id: 2, callFrame: frame('serve') }, { id: 3, callFrame: frame('close') }],
+    // One sample a second: 3 s of start-up, 4 s of load, 1 s of shutdown.
+    samples: [1, 1, 1, 2, 2, 2, 2, 3],
+    timeDeltas: [1e6, 1e6, 1e6, 1e6, 1e6, 1e6, 1e6, 1e6],
+    startTime: 0,
+    endTime: 8e6
+  }
+  t.same(summariseCpuProfile(profile, 3, { seconds: 3.5, skipLastSeconds: 0.5 }).map((entry) => [entry.name, entry.percent]), [['serve', 100]])
+  t.same(summariseCpuProfile(profile, 3).map((entry) => entry.name), ['serve', 'compile', 'close'], 'no window: every sample')
+})
+
 test('hook-cost charges a sample to the nearest hook family on its stack, not across Fastify\'s hook runner', async (t) => {
   const { chargeToFamilies } = await import('../../bench/profile.js')
   const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 })
