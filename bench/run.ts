@@ -283,29 +283,36 @@ function print (run: Awaited<ReturnType<typeof runMode>>) {
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
-const runs = [await runMode('pglite')]
-print(runs[0] as Awaited<ReturnType<typeof runMode>>)
+// BENCH_MODES=postgres (or pglite) runs one mode only; both by default. Its results go to a file of their own.
+const modes = (process.env.BENCH_MODES ?? 'pglite,postgres').split(',').map((mode) => mode.trim())
+const runs: Array<Awaited<ReturnType<typeof runMode>>> = []
+if (modes.includes('pglite')) {
+  runs.push(await runMode('pglite'))
+  print(runs[0] as Awaited<ReturnType<typeof runMode>>)
+}
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-try {
-  const { default: postgres } = await import('postgres')
-  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
-  const name = `kca_bench_${Date.now()}`
-  await admin.unsafe(`create database ${name}`)
+if (modes.includes('postgres')) {
   try {
-    const url = new URL(postgresUrl)
-    url.pathname = `/${name}`
-    const run = await runMode('postgres', url.toString())
-    runs.push(run)
-    print(run)
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end()
+    const { default: postgres } = await import('postgres')
+    const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+    const name = `kca_bench_${Date.now()}`
+    await admin.unsafe(`create database ${name}`)
+    try {
+      const url = new URL(postgresUrl)
+      url.pathname = `/${name}`
+      const run = await runMode('postgres', url.toString())
+      runs.push(run)
+      print(run)
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
+  } catch (error) {
+    process.stdout.write(`\nPostgreSQL mode skipped: ${(error as Error).message}\n`)
   }
-} catch (error) {
-  process.stdout.write(`\nPostgreSQL mode skipped: ${(error as Error).message}\n`)
 }
 
 await mkdir(join(ROOT, 'bench/results'), { recursive: true })
-const file = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}.json`)
+const file = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}${modes.length === 1 ? `-${modes[0]}` : ''}.json`)
 await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version }, runs }, null, 2))
 process.stdout.write(`\nresults written to ${file}\n`)
