@@ -70,6 +70,13 @@ function etagOf (payload: string | Buffer): string {
   return etag
 }
 
+/**
+ * A 304 says the client's copy is still good: it repeats the validators, Cache-Control and Vary, and leaves out the
+ * body's own metadata (RFC 9110 §15.4.5). Surrogate keys and cache tags (up to a few KB for an entity with many
+ * links) are left out too: a cache that revalidates keeps those of the copy it holds.
+ */
+export const NOT_SENT_WITH_304 = ['content-type', 'content-length', 'content-encoding', 'content-language', 'surrogate-key', 'cache-tag']
+
 /** GET and HEAD answers that get an ETag (and may become a 304). */
 function validated (request: FastifyRequest, reply: FastifyReply, payload: unknown): payload is string | Buffer {
   return (request.method === 'GET' || request.method === 'HEAD') && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))
@@ -99,9 +106,7 @@ export const notModifiedPlugin = fp(async (app) => {
     const ifNoneMatch = request.headers['if-none-match']
     if ((ifNoneMatch && etagMatches(ifNoneMatch, etag)) || notModifiedSince(request.headers, reply.getHeader('last-modified') as string | undefined)) {
       reply.code(304)
-      reply.removeHeader('content-type')
-      reply.removeHeader('content-length')
-      reply.removeHeader('content-encoding')
+      for (const name of NOT_SENT_WITH_304) reply.removeHeader(name)
       // No body and no Content-Length: a 304 may only repeat the length of the 200 (RFC 9110 §8.6).
       done(null, null)
       return

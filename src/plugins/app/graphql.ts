@@ -199,6 +199,8 @@ export default fp<GraphqlPluginOptions>(async (app, options) => {
     hitHook: 'preValidation',
     keptHeaders: ['content-type', 'cache-control', 'surrogate-key', 'cache-tag', 'vary'],
     keyOf: (request) => {
+      // Every request passes here (a global hook): other URLs leave at once.
+      if (!request.url.startsWith('/graphql')) return null
       const params = (request.method === 'GET' ? request.query : request.body) as Record<string, unknown> | null
       if (params !== null && typeof params === 'object' && params.extensions !== undefined && params.extensions !== null) return null
       const key = answerKey(request)

@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerHookHandler, preValidat
 import { negotiateLocale } from '../../delivery/locale.js'
 import { negotiateFormat, type Format } from '../../delivery/format.js'
 import { COMPRESSIBLE_TYPE, COMPRESSION_THRESHOLD_BYTES, addVary, compress, compressible, etagForEncoding, identityEtag, markEncoded, negotiateEncoding, requestedEncoding, type Encoding } from './compression.js'
-import { etagMatches, notModifiedSince } from './freshness.js'
+import { NOT_SENT_WITH_304, etagMatches, notModifiedSince } from './freshness.js'
 import { SECURITY_HEADERS } from '../external/security.js'
 import { setFrontDoorLane, type FastifyHandler } from '../../front-door.js'
 import { requestIdOf } from '../../server-options.js'
@@ -228,8 +228,7 @@ function frontHeaders (entry: CachedResponse, encoding: Encoding | null, notModi
     }
   }
   if (notModified) {
-    delete headers['content-type']
-    delete headers['content-encoding']
+    for (const name of NOT_SENT_WITH_304) delete headers[name]
   } else {
     headers['content-length'] = String(bodyLength)
   }
