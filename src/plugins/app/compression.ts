@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 export type Encoding = 'br' | 'gzip'
 
 export const COMPRESSION_THRESHOLD_BYTES = 1024
-export const COMPRESSIBLE_TYPE = /^(application\/(json|problem\+json|ld\+json|graphql-response\+json|javascript)|text\/)/
+const COMPRESSIBLE_TYPE = /^(application\/(json|problem\+json|ld\+json|graphql-response\+json|javascript)|text\/)/
 
 /** The best encoding the client accepts (br, then gzip), honouring q=0; null for identity. */
 export function negotiateEncoding (header: string | string[] | undefined): Encoding | null {
@@ -53,15 +53,26 @@ export function identityEtag (etag: string): string {
   return etag.replace(/-(br|gzip)"$/, '"')
 }
 
-export function compressible (reply: FastifyReply, size: number): boolean {
-  const type = reply.getHeader('content-type')
+/** A body of this media type and size is sent compressed to a client that accepts it. */
+export function compressibleBody (type: unknown, size: number): boolean {
   return size >= COMPRESSION_THRESHOLD_BYTES && typeof type === 'string' && COMPRESSIBLE_TYPE.test(type)
+}
+
+export function compressible (reply: FastifyReply, size: number): boolean {
+  return compressibleBody(reply.getHeader('content-type'), size)
+}
+
+/** `vary` as it is when it names `name` already (in any case), else with `name` added at the end. */
+export function varyWith (vary: string | undefined, name: string): string {
+  const names = vary === undefined ? [] : vary.split(',').map((value) => value.trim()).filter(Boolean)
+  if (vary !== undefined && names.some((value) => value.toLowerCase() === name.toLowerCase())) return vary
+  return [...names, name].join(', ')
 }
 
 export function addVary (reply: FastifyReply, name: string): void {
   const vary = reply.getHeader('vary')
-  const names = vary === undefined ? [] : String(vary).split(',').map((value) => value.trim()).filter(Boolean)
-  if (!names.some((value) => value.toLowerCase() === name.toLowerCase())) reply.header('vary', [...names, name].join(', '))
+  const value = varyWith(vary === undefined ? undefined : String(vary), name)
+  if (value !== vary) reply.header('vary', value)
 }
 
 /** Sets the headers of an encoded answer: encoding, Vary, the encoding's ETag. */

@@ -41,7 +41,7 @@ const INTROSPECTION_CACHE_ENTRIES = 50
  * Mercurius parses anything, so this one only saves a parse when the same document comes with other variables.
  */
 const DOCUMENT_CACHE_ENTRIES = 128
-/** Whole GraphQL answers (see serveFromCache below); bytes count the payloads only, so keys and headers come on top. */
+/** Whole GraphQL answers (see serveFromCache below); bytes count keys and payloads (ResponseCache), headers come on top. */
 const ANSWER_CACHE_ENTRIES = 1000
 const ANSWER_CACHE_BYTES = 16 * 1024 * 1024
 

@@ -15,7 +15,7 @@ import { parse as parseQuery } from 'fast-querystring'
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler, preValidationHookHandler } from 'fastify'
 import { negotiateLocale } from '../../delivery/locale.js'
 import { negotiateFormat, type Format } from '../../delivery/format.js'
-import { COMPRESSIBLE_TYPE, COMPRESSION_THRESHOLD_BYTES, addVary, compress, compressible, etagForEncoding, identityEtag, markEncoded, negotiateEncoding, requestedEncoding, type Encoding } from './compression.js'
+import { addVary, compress, compressible, compressibleBody, etagForEncoding, identityEtag, markEncoded, negotiateEncoding, requestedEncoding, varyWith, type Encoding } from './compression.js'
 import { NOT_SENT_WITH_304, etagMatches, notModifiedSince } from './freshness.js'
 import { SECURITY_HEADERS } from '../external/security.js'
 import { setFrontDoorLane, type FastifyHandler } from '../../front-door.js'
@@ -220,8 +220,7 @@ type FrontVariant = 'identity' | 'br' | 'gzip' | 'identity-304' | 'br-304' | 'gz
 function frontHeaders (entry: CachedResponse, encoding: Encoding | null, notModified: boolean, bodyLength: number, canCompress: boolean): string[] {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...entry.headers }
   if (canCompress) {
-    const vary = headers.vary === undefined ? [] : headers.vary.split(',').map((value) => value.trim()).filter(Boolean)
-    if (!vary.some((value) => value.toLowerCase() === 'accept-encoding')) headers.vary = [...vary, 'accept-encoding'].join(', ')
+    headers.vary = varyWith(headers.vary, 'accept-encoding')
     if (encoding !== null) {
       headers['content-encoding'] = encoding
       if (headers.etag !== undefined) headers.etag = etagForEncoding(identityEtag(headers.etag), encoding)
@@ -254,7 +253,7 @@ function openFrontDoor (app: FastifyInstance, options: FrontDoorOptions): void {
 
   const send = (request: IncomingMessage, response: ServerResponse, key: string, entry: CachedResponse, started: number, limit: { limit: number, remaining: number, resetSeconds: number }): void => {
     const headers = request.headers
-    const canCompress = compressibleEntry(entry)
+    const canCompress = compressibleBody(entry.headers['content-type'], entry.payload.length)
     const encoding = canCompress ? negotiateEncoding(headers['accept-encoding']) : null
     const etag = entry.headers.etag
     const ifNoneMatch = headers['if-none-match']
@@ -299,11 +298,6 @@ function openFrontDoor (app: FastifyInstance, options: FrontDoorOptions): void {
     setFrontDoorLane(app.server, null)
     done()
   })
-}
-
-function compressibleEntry (entry: CachedResponse): boolean {
-  const type = entry.headers['content-type']
-  return entry.payload.length >= COMPRESSION_THRESHOLD_BYTES && type !== undefined && COMPRESSIBLE_TYPE.test(type)
 }
 
 export default fp<{ trustProxy: string[] | false }>(async (app, options) => {
